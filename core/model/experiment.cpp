@@ -1,0 +1,63 @@
+#include "model/experiment.h"
+
+namespace faaswb::model {
+
+const char* platformTypeName(PlatformType type) noexcept {
+    switch (type) {
+    case PlatformType::Local:
+        return "local";
+    case PlatformType::Http:
+        return "http";
+    case PlatformType::Knative:
+        return "knative";
+    case PlatformType::OpenWhisk:
+        return "openwhisk";
+    }
+    return "unknown";
+}
+
+const char* scenarioTypeName(ScenarioType type) noexcept {
+    switch (type) {
+    case ScenarioType::WarmLatency:
+        return "warm-latency";
+    case ScenarioType::ColdStart:
+        return "cold-start";
+    case ScenarioType::ConcurrencyOne:
+        return "concurrency-one";
+    case ScenarioType::Autoscaling:
+        return "autoscaling";
+    case ScenarioType::Load:
+        return "load";
+    case ScenarioType::Batch:
+        return "batch";
+    case ScenarioType::WorkflowChain:
+        return "workflow-chain";
+    case ScenarioType::Eventing:
+        return "eventing";
+    }
+    return "unknown";
+}
+
+const PlatformConfig* Experiment::findPlatform(const std::string& platformName) const {
+    auto it = platforms.find(platformName);
+    return it == platforms.end() ? nullptr : &it->second;
+}
+
+} // namespace faaswb::model
+
+namespace faaswb::model {
+
+load::LoadModel ScenarioConfig::loadModel() const {
+    load::LoadModel model;
+    const Nanos length = duration.value_or(Nanos{0});
+    if (connections)
+        model.shape = load::ClosedLoop{*connections, thinkTime.value_or(Nanos{0}), length};
+    else if (!stages.empty())
+        model.shape = load::OpenLoop{stages, poisson};
+    else
+        model.shape = load::OpenLoop{{load::RateStage{rate.value_or(0), rate.value_or(0), length}}, poisson};
+    model.maxRequests = requests;
+    return model;
+}
+
+} // namespace faaswb::model
