@@ -1,17 +1,131 @@
 #include "cli/cli.h"
 
-#include <cstring>
+#include "cli/commands.h"
+#include "common/suggest.h"
+
+#include <curl/curl.h>
 #include <iostream>
 
 namespace faaswb::cli {
+namespace {
+
+CommandSpec runSpec() {
+    return {"run", "FILE [--db PATH] [--out DIR] [--platform NAME] [--quiet]",
+            "Runs an experiment headless: every benchmark x language x scenario cell, stored in the results DB.",
+            {"FILE"},
+            {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"},
+             {"out", "DIR", "also export CSV and .hlog files of the runs into DIR"},
+             {"platform", "NAME", "use this platform instead of the experiment's `platform`"},
+             {"keep-deployed", "", "do not remove the functions the run deployed"},
+             {"quiet", "", "no progress output; only errors and the final summary"}}};
+}
+
+CommandSpec loadSpec() {
+    return {"load", "URL (--rate R | --connections C) --duration D [options]",
+            "Drives load at one URL and prints a wrk-style summary (Requests/sec, latency percentiles).",
+            {"URL"},
+            {{"rate", "R", "open loop: requests per second (e.g. 2000, 1.5k/s); latency counts from the intended "
+                           "send time"},
+             {"connections", "C", "closed loop: C connections each sending back to back"},
+             {"duration", "D", "how long to run (e.g. 10s, 2m)"},
+             {"requests", "N", "stop after N requests"},
+             {"threads", "N", "load worker threads (default: one per core)"},
+             {"method", "M", "HTTP method (default GET, or POST with --body)"},
+             {"header", "'Name: value'", "extra request header (repeatable)", true},
+             {"body", "FILE", "send the contents of FILE as the request body"},
+             {"timeout", "D", "per-request timeout (default 30s)"},
+             {"poisson", "", "exponential inter-arrival times (open loop)"},
+             {"http2", "", "HTTP/2 (over TLS, or h2c when the URL is http://)"},
+             {"insecure", "", "do not verify TLS certificates"}}};
+}
+
+std::vector<Command> buildCommands() {
+    return {
+        {runSpec(), runExperiment},
+        {{"validate", "FILE", "Checks an experiment file; prints every problem as file:line:column: message.",
+          {"FILE"}, {}},
+         validateExperiment},
+        {{"runs", "[--db PATH]", "Lists the runs stored in a results database.", {},
+          {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"}}},
+         listRuns},
+        {{"export", "--db PATH --run ID --format csv|hlog|png|svg|html --out DIR",
+          "Exports runs as CSV files (summary, intervals, requests, scale events) or an HdrHistogram log.", {},
+          {{"db", "PATH", "results database"},
+           {"run", "ID", "run id (repeatable; see `faas-workbench runs`)", true},
+           {"format", "FORMAT", "csv | hlog | png | svg | html"},
+           {"out", "DIR", "output folder (created when missing)"}}},
+         exportRun},
+        {loadSpec(), loadUrl},
+        {{"benchmarks", "", "Lists the benchmark suite: id, languages, description.", {}, {}}, listBenchmarks},
+        {{"local-platform", "[--api-port N] [--ingress-port N] [--state-dir DIR]",
+          "Runs the embedded local platform (a miniature Knative) in the foreground.", {},
+          {{"api-port", "N", "control API port (default: ephemeral)"},
+           {"ingress-port", "N", "ingress gateway port (default: ephemeral)"},
+           {"state-dir", "DIR", "where state.json and kubeconfig are written"}}},
+         localPlatform},
+    };
+}
+
+void printUsage(std::ostream& out) {
+    out << "FaaS Workbench " << FAASWB_VERSION << " — benchmark serverless platforms\n\n"
+        << "usage: faas-workbench [--version] [--help] <command> [<args>]\n\ncommands:\n";
+    for (const auto& command : commands()) {
+        std::string name = command.spec.name;
+        name.resize(16, ' ');
+        out << "  " << name << command.spec.summary << "\n";
+    }
+    out << "\nRun 'faas-workbench <command> --help' for a command's options.\n"
+        << "Exit codes: 0 ok, 2 invalid input, 3 platform or target error, 130 cancelled (partial results kept).\n";
+}
+
+int dispatch(const Command& command, const std::vector<std::string>& rest) {
+    for (const auto& arg : rest)
+        if (arg == "--help" || arg == "-h") {
+            std::cout << helpText(command.spec);
+            return 0;
+        }
+    auto args = Arguments::parse(command.spec, rest);
+    if (!args)
+        return fail(args.error());
+    return command.execute(*args);
+}
+
+} // namespace
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all = buildCommands();
+    return all;
+}
+
+int fail(const Error& error) {
+    std::cerr << "error: " << error.message << "\n";
+    return static_cast<int>(error.code);
+}
 
 int main(int argc, char** argv) {
-    if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        printUsage(std::cerr);
+        std::cerr << "\nThe desktop GUI is not part of this build yet; use the commands above.\n";
+        return 2;
+    }
+    if (args[0] == "--version") {
         std::cout << "faas-workbench " << FAASWB_VERSION << "\n";
         return 0;
     }
-    std::cerr << "usage: faas-workbench --version\n";
-    return 2;
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        printUsage(std::cout);
+        return 0;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT); // before any thread starts: curl_global_init is not thread-safe
+    std::vector<std::string> names;
+    for (const auto& command : commands()) {
+        if (command.spec.name == args[0])
+            return dispatch(command, {args.begin() + 1, args.end()});
+        names.push_back(command.spec.name);
+    }
+    return fail(invalidInput("unknown command '" + args[0] + "'" + didYouMean(args[0], names) +
+                             "; see 'faas-workbench --help'"));
 }
 
 } // namespace faaswb::cli

@@ -11,14 +11,20 @@ namespace faaswb {
 
 class CancellationToken {
 public:
+    // A child token is cancelled when it or its parent is; the parent must outlive the child.
+    explicit CancellationToken(const CancellationToken* parent = nullptr) : m_parent(parent) {}
+
     void cancel() noexcept { m_cancelled.store(true, std::memory_order_relaxed); }
-    bool isCancelled() const noexcept { return m_cancelled.load(std::memory_order_relaxed); }
+    bool isCancelled() const noexcept {
+        return m_cancelled.load(std::memory_order_relaxed) || (m_parent && m_parent->isCancelled());
+    }
 
     // Sleeps up to `timeout`, waking early (polling every 20 ms) when cancelled; returns true if cancelled.
     // Polling rather than a condition variable keeps cancel() usable from a signal handler.
     bool waitFor(std::chrono::nanoseconds timeout) const;
 
 private:
+    const CancellationToken* m_parent;
     std::atomic<bool> m_cancelled{false};
 };
 

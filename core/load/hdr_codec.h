@@ -14,7 +14,9 @@
 
 namespace faaswb::load {
 
-// Compressed encoding (cookie 0x1c849304 inside 0x1c849303), the form stored in the results DB and in .hlog lines.
+// Compressed V2 encoding: a zlib wrapper (cookie 0x1c849314, base 0x1c849304) around the V2 encoding (cookie
+// 0x1c849313, base 0x1c849303), as HdrHistogram writes them; the form stored in the results DB and in .hlog lines.
+// encodeCompressed returns an empty vector only if zlib runs out of memory.
 std::vector<std::uint8_t> encodeCompressed(const LatencyHistogram& histogram);
 Result<LatencyHistogram> decodeCompressed(const std::uint8_t* data, std::size_t size);
 
@@ -22,7 +24,7 @@ std::string base64Encode(const std::vector<std::uint8_t>& bytes);
 Result<std::vector<std::uint8_t>> base64Decode(std::string_view text);
 
 struct HlogInterval {
-    double startSeconds = 0;   // relative to the log's StartTime
+    double startSeconds = 0; // relative to the log's StartTime
     double lengthSeconds = 0;
     LatencyHistogram histogram;
 };

@@ -11,10 +11,11 @@ namespace faaswb::load {
 
 class LatencyHistogram {
 public:
-    static constexpr std::int64_t kDefaultLowest = 1;                  // 1 us
-    static constexpr std::int64_t kDefaultHighest = 3'600'000'000;     // 1 h in us
+    static constexpr std::int64_t kDefaultLowest = 1;              // 1 us
+    static constexpr std::int64_t kDefaultHighest = 3'600'000'000; // 1 h in us
     static constexpr int kDefaultSignificantDigits = 3;
 
+    // Arguments outside HdrHistogram's valid ranges (lowest >= 1, highest >= 2 * lowest, 1..5 digits) are clamped.
     explicit LatencyHistogram(std::int64_t lowestDiscernible = kDefaultLowest,
                               std::int64_t highestTrackable = kDefaultHighest,
                               int significantDigits = kDefaultSignificantDigits);
@@ -26,8 +27,8 @@ public:
     void reset() noexcept;
 
     std::int64_t totalCount() const noexcept { return m_totalCount; }
-    std::int64_t min() const noexcept;  // 0 when empty
-    std::int64_t max() const noexcept;  // 0 when empty; the highest equivalent value of the largest recorded bucket
+    std::int64_t min() const noexcept; // 0 when empty
+    std::int64_t max() const noexcept; // 0 when empty; the highest equivalent value of the largest recorded bucket
     double mean() const noexcept;
     double stddev() const noexcept;
     // percentile in [0,100]; HdrHistogram semantics (value at or below which `percentile` % of values fall,
@@ -43,7 +44,7 @@ public:
     std::size_t countsLength() const noexcept { return m_counts.size(); }
     std::int64_t countAtIndex(std::size_t index) const noexcept { return m_counts[index]; }
     void addAtIndex(std::size_t index, std::int64_t count) noexcept; // for decoders; keeps totals and min/max
-    std::int64_t valueFromIndex(std::size_t index) const noexcept;    // lowest value of the bucket at index
+    std::int64_t valueFromIndex(std::size_t index) const noexcept;   // lowest value of the bucket at index
     std::int64_t highestEquivalentValue(std::int64_t value) const noexcept;
     std::int64_t lowestEquivalentValue(std::int64_t value) const noexcept;
     std::size_t indexForValue(std::int64_t value) const noexcept;
@@ -52,6 +53,18 @@ public:
     void forEachBucket(const std::function<void(std::int64_t, std::int64_t, std::int64_t)>& f) const;
 
 private:
+    int bucketIndexOf(std::int64_t value) const noexcept;
+    std::size_t indexOf(std::int64_t value) const noexcept; // value must already be in [0, highest]
+    std::int64_t equivalentRangeSize(std::int64_t value) const noexcept;
+    std::int64_t medianEquivalentValue(std::int64_t value) const noexcept;
+    std::size_t indexReachingCount(std::int64_t count) const noexcept;
+    template <class F>
+    void forEachNonEmpty(F&& f) const {
+        for (std::size_t i = 0; i < m_counts.size(); ++i)
+            if (m_counts[i] != 0)
+                f(i, m_counts[i]);
+    }
+
     std::int64_t m_lowest;
     std::int64_t m_highest;
     int m_significantDigits;

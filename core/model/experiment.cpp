@@ -39,8 +39,17 @@ const char* scenarioTypeName(ScenarioType type) noexcept {
 }
 
 const PlatformConfig* Experiment::findPlatform(const std::string& platformName) const {
-    auto it = platforms.find(platformName);
-    return it == platforms.end() ? nullptr : &it->second;
+    // `local` needs no declaration, so an experiment that only says `platform: local` still finds a config.
+    static const PlatformConfig builtinLocal = [] {
+        PlatformConfig config;
+        config.name = "local";
+        return config;
+    }();
+    const std::string& wanted = platformName.empty() ? platform : platformName;
+    auto it = platforms.find(wanted);
+    if (it != platforms.end())
+        return &it->second;
+    return wanted == "local" ? &builtinLocal : nullptr;
 }
 
 } // namespace faaswb::model

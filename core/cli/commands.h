@@ -1,0 +1,30 @@
+// The subcommands of the headless command line. Each takes the arguments after its name and returns the exit code.
+// Called from cli::main on the main thread.
+#pragma once
+
+#include "cli/arguments.h"
+
+#include <string>
+#include <vector>
+
+namespace faaswb::cli {
+
+struct Command {
+    CommandSpec spec;
+    int (*execute)(const Arguments& args);
+};
+
+const std::vector<Command>& commands();
+
+int runExperiment(const Arguments& args);
+int validateExperiment(const Arguments& args);
+int listRuns(const Arguments& args);
+int exportRun(const Arguments& args);
+int loadUrl(const Arguments& args);
+int listBenchmarks(const Arguments& args);
+int localPlatform(const Arguments& args);
+
+// Prints "error: message" to stderr and returns the exit code for the error.
+int fail(const Error& error);
+
+} // namespace faaswb::cli

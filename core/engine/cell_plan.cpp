@@ -1,0 +1,156 @@
+#include "engine/cell_plan.h"
+
+#include "common/units.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace faaswb::engine {
+namespace {
+
+// "010.sleep" + "python" -> "sleep-python": Kubernetes names are DNS labels.
+std::string serviceName(const std::string& benchmarkId, const std::string& language) {
+    const auto dot = benchmarkId.find('.');
+    std::string base = dot == std::string::npos ? benchmarkId : benchmarkId.substr(dot + 1);
+    std::string name;
+    for (char c : base + "-" + language)
+        name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+    return name;
+}
+
+std::string seconds(model::Nanos duration) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + "s";
+}
+
+std::string number(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+platform::FunctionSpec functionFor(const model::BenchmarkConfig& benchmark, const std::string& language,
+                                   const model::ScenarioConfig& scenario) {
+    platform::FunctionSpec spec;
+    spec.name = serviceName(benchmark.id, language);
+    spec.benchmark = benchmark.id;
+    spec.language = language;
+    spec.image = "local/" + benchmark.id + ":" + language;
+    spec.containerConcurrency =
+        scenario.type == model::ScenarioType::ConcurrencyOne ? 1 : benchmark.containerConcurrency;
+    spec.timeoutSeconds = benchmark.timeoutSeconds;
+    spec.memory = benchmark.memory;
+    spec.annotations = autoscalingAnnotations(benchmark.autoscaling);
+    spec.env = benchmark.env;
+    return spec;
+}
+
+std::string joinUrl(const std::string& base, const std::string& path) {
+    if (path.empty() || path == "/")
+        return base;
+    if (!base.empty() && base.back() == '/')
+        return base + path.substr(1);
+    return base + path;
+}
+
+load::HttpVersion httpVersion(const std::string& text) {
+    if (text == "2")
+        return load::HttpVersion::Http2;
+    if (text == "h2c")
+        return load::HttpVersion::Http2PriorKnowledge;
+    return load::HttpVersion::Http1_1;
+}
+
+} // namespace
+
+std::vector<CellPlan> planCells(const model::Experiment& experiment) {
+    std::vector<CellPlan> cells;
+    for (const auto& benchmark : experiment.benchmarks)
+        for (const auto& language : benchmark.languages)
+            for (const auto& scenario : experiment.scenarios) {
+                CellPlan plan;
+                plan.cell = static_cast<int>(cells.size());
+                plan.benchmark = &benchmark;
+                plan.scenario = &scenario;
+                plan.language = language;
+                plan.function = functionFor(benchmark, language, scenario);
+                cells.push_back(std::move(plan));
+            }
+    return cells;
+}
+
+std::map<std::string, std::string> autoscalingAnnotations(const model::AutoscalingConfig& a) {
+    std::map<std::string, std::string> out;
+    const std::string prefix = "autoscaling.knative.dev/";
+    auto put = [&](const char* key, const auto& value, auto format) {
+        if (value)
+            out[prefix + key] = format(*value);
+    };
+    auto text = [](const std::string& s) { return s; };
+    auto integer = [](int v) { return std::to_string(v); };
+    put("metric", a.metric, text);
+    put("target", a.target, number);
+    put("target-utilization-percentage", a.targetUtilizationPercentage, number);
+    put("window", a.window, seconds);
+    put("panic-window-percentage", a.panicWindowPercentage, number);
+    put("panic-threshold-percentage", a.panicThresholdPercentage, number);
+    put("min-scale", a.minScale, integer);
+    put("max-scale", a.maxScale, integer);
+    put("initial-scale", a.initialScale, integer);
+    put("activation-scale", a.activationScale, integer);
+    put("scale-down-delay", a.scaleDownDelay, seconds);
+    put("scale-to-zero-pod-retention-period", a.scaleToZeroPodRetention, seconds);
+    put("target-burst-capacity", a.targetBurstCapacity, number);
+    return out;
+}
+
+load::RequestSpec requestFor(const CellPlan& plan, const platform::Deployment& deployment,
+                             const model::Settings& settings) {
+    load::RequestSpec request;
+    request.url = joinUrl(deployment.url, plan.benchmark->path);
+    request.method = plan.benchmark->method;
+    request.headers = deployment.headers;
+    for (const auto& header : plan.benchmark->headers)
+        request.headers.push_back(header);
+    if (request.method != "GET" && request.method != "HEAD") {
+        request.body = plan.benchmark->input.dump();
+        request.headers.emplace_back("Content-Type", "application/json");
+    }
+    request.httpVersion = httpVersion(settings.httpVersion);
+    request.verifyTls = !settings.insecureSkipTlsVerify;
+    if (plan.scenario->timeout)
+        request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*plan.scenario->timeout);
+    return request;
+}
+
+nlohmann::json describeCell(const CellPlan& plan, const model::Experiment& experiment) {
+    const auto& scenario = *plan.scenario;
+    nlohmann::json config = {
+        {"scenario", {{"name", scenario.name}, {"type", model::scenarioTypeName(scenario.type)}}},
+        {"benchmark", {{"id", plan.benchmark->id}, {"language", plan.language}, {"input", plan.benchmark->input}}},
+        {"function",
+         {{"name", plan.function.name},
+          {"image", plan.function.image},
+          {"containerConcurrency", plan.function.containerConcurrency},
+          {"annotations", plan.function.annotations}}},
+        {"platform", experiment.platform},
+        {"interval_ms", std::chrono::duration_cast<std::chrono::milliseconds>(experiment.settings.interval).count()},
+    };
+    auto& s = config["scenario"];
+    if (scenario.rate)
+        s["rate_rps"] = *scenario.rate;
+    if (scenario.connections)
+        s["connections"] = *scenario.connections;
+    if (scenario.duration)
+        s["duration"] = formatDuration(*scenario.duration);
+    s["warmup"] = formatDuration(scenario.warmup);
+    if (scenario.requests)
+        s["requests"] = *scenario.requests;
+    s["repetitions"] = scenario.repetitions;
+    s["poisson"] = scenario.poisson;
+    for (const auto& stage : scenario.stages)
+        s["stages"].push_back({{"from_rps", stage.fromRps}, {"to_rps", stage.toRps}, {"for", formatDuration(stage.duration)}});
+    return config;
+}
+
+} // namespace faaswb::engine

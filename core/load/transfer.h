@@ -1,0 +1,82 @@
+// Transfer: one reusable request slot of a load worker — a CURL easy handle whose options are set once for the
+// run's RequestSpec, and what is measured while its current request runs. Re-adding the same easy handle to the
+// worker's multi handle sends the next request, so nothing is allocated per request and keep-alive connections in
+// the multi handle's cache are reused. Owned and used by one worker thread.
+#pragma once
+
+#include "common/result.h"
+#include "load/curl_handles.h"
+#include "load/fast_random.h"
+#include "load/request.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace faaswb::load {
+
+// The curl-side result of one finished request.
+struct TransferOutcome {
+    ErrorKind error = ErrorKind::None;
+    int status = 0;
+    std::int64_t dnsUs = 0, connectUs = 0, tlsUs = 0, ttfbUs = 0, totalUs = 0;
+};
+
+// The spec's headers plus the ones every request needs, as one libcurl list.
+Result<HeaderList> requestHeaders(const RequestSpec& request);
+
+class Transfer {
+    struct Private {
+        explicit Private() = default;
+    };
+
+public:
+    explicit Transfer(Private) {}
+    // sharedHeaders: the worker's header list, used when no trace headers are sent; must outlive the transfer.
+    static Result<std::unique_ptr<Transfer>> create(const RequestSpec& request, curl_slist* sharedHeaders,
+                                                    bool traceHeaders);
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+
+    CURL* easy() const noexcept { return m_easy.get(); }
+    static Transfer* of(CURL* easy) noexcept;
+
+    // Resets the per-request state; with trace headers, writes a fresh trace id into them.
+    void begin(std::uint64_t seq, std::int64_t intendedNs, std::int64_t sentNs, SplitMix64& random) noexcept;
+    TransferOutcome finish(CURLcode code) const noexcept;
+    RequestRecord toRecord(const TransferOutcome& outcome) const;
+
+    std::uint64_t seq() const noexcept { return m_seq; }
+    std::int64_t intendedNs() const noexcept { return m_intendedNs; }
+    std::int64_t sentNs() const noexcept { return m_sentNs; }
+    std::uint64_t bodyBytes() const noexcept { return m_bodyBytes; }
+    std::optional<bool> cold() const noexcept { return m_cold; }
+
+    bool busy = false;          // added to the multi handle
+    std::int64_t readyAtNs = 0; // closed loop: when this virtual user may send again (think time)
+
+private:
+    Status configure(const RequestSpec& request, curl_slist* headers);
+    Status addTraceHeaders(const RequestSpec& request);
+    void onHeaderLine(const char* line, std::size_t length);
+    static std::size_t onBody(char* data, std::size_t size, std::size_t count, void* self);
+    static std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* self);
+
+    EasyHandle m_easy;
+    HeaderList m_ownHeaders; // with trace headers: per transfer, rewritten in place for every request
+    char* m_traceIdDigits = nullptr;
+    char* m_spanIdDigits = nullptr;
+    std::uint64_t m_maxBodyBytes = 0;
+
+    std::uint64_t m_seq = 0;
+    std::int64_t m_intendedNs = 0;
+    std::int64_t m_sentNs = 0;
+    std::uint64_t m_bodyBytes = 0;
+    bool m_bodyTooLarge = false;
+    std::optional<bool> m_cold;
+    std::string m_instance; // capacity kept between requests
+};
+
+} // namespace faaswb::load

@@ -1,0 +1,263 @@
+#include "results/csv_export.h"
+
+#include "load/hdr_codec.h"
+#include "results/iso_time.h"
+#include "results/result_store.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+namespace faaswb::results {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool needsQuotes(std::string_view text) {
+    if (text.empty())
+        return false;
+    return text.find_first_of(",\"\r\n") != std::string_view::npos || text.front() == ' ' || text.back() == ' ';
+}
+
+std::string number(std::int64_t value) {
+    return std::to_string(value);
+}
+std::string number(std::uint64_t value) {
+    return std::to_string(value);
+}
+
+template <class T>
+std::string optionalNumber(const std::optional<T>& value) {
+    return value ? std::to_string(static_cast<std::int64_t>(*value)) : std::string();
+}
+
+std::string nanosAsMillis(std::int64_t nanos) {
+    return formatMicrosAsMillis(nanos / 1000);
+}
+
+std::string ioError(std::string_view what, const fs::path& path) {
+    return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+}
+
+// Opens `path`, lets `body` write it, and reports a failed write (e.g. disk full) with the path.
+Status writeCsvFile(const fs::path& path, const std::function<Status(CsvWriter&)>& body) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        return internalError(ioError("cannot create", path));
+    CsvWriter csv(out);
+    if (auto written = body(csv); !written)
+        return written;
+    out.flush();
+    if (!out)
+        return internalError(ioError("cannot write", path));
+    return {};
+}
+
+Result<std::vector<RunRow>> selectRuns(ResultStore& store, const std::vector<std::int64_t>& runIds) {
+    if (runIds.empty())
+        return store.listRuns();
+    std::vector<RunRow> runs;
+    for (const auto runId : runIds) {
+        auto run = store.runRow(runId);
+        if (!run)
+            return run.error();
+        runs.push_back(std::move(run).value());
+    }
+    return runs;
+}
+
+Status writeSummary(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "experiment", "scenario", "benchmark", "language", "platform", "status", "started_at",
+             "requests", "errors", "achieved_rps", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cold_starts"});
+    for (const RunRow& run : runs) {
+        auto summary = store.runSummary(run.id);
+        if (!summary)
+            return summary.error();
+        csv.row({number(run.id), run.experiment, run.scenario, run.benchmark, run.language, run.platform,
+                 engine::runStatusName(run.status), run.startedAt, number(summary->requests), number(summary->errors),
+                 formatFixed(summary->achievedRps, 3), formatFixed(summary->p50Ms, 3), formatFixed(summary->p90Ms, 3),
+                 formatFixed(summary->p99Ms, 3), formatFixed(summary->p999Ms, 3), formatFixed(summary->maxMs, 3),
+                 number(summary->coldStarts)});
+    }
+    return {};
+}
+
+void writeIntervalRow(CsvWriter& csv, std::int64_t runId, const load::IntervalSnapshot& interval) {
+    const auto& c = interval.corrected;
+    const auto& u = interval.uncorrected;
+    csv.row({number(runId), number(interval.startMs), number(interval.requests), number(interval.errors),
+             formatFixed(interval.targetRate, 3), formatFixed(interval.achievedRate, 3), formatMicrosAsMillis(c.p50),
+             formatMicrosAsMillis(c.p90), formatMicrosAsMillis(c.p99), formatMicrosAsMillis(c.p999),
+             formatMicrosAsMillis(c.max), formatMicrosAsMillis(u.p50), formatMicrosAsMillis(u.p90),
+             formatMicrosAsMillis(u.p99), formatMicrosAsMillis(u.p999), formatMicrosAsMillis(u.max),
+             number(interval.coldStarts), interval.warmup ? "1" : "0"});
+}
+
+Status writeIntervals(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "t_ms", "requests", "errors", "rate_target_rps", "rate_achieved_rps", "p50_ms", "p90_ms",
+             "p99_ms", "p999_ms", "max_ms", "svc_p50_ms", "svc_p90_ms", "svc_p99_ms", "svc_p999_ms", "svc_max_ms",
+             "cold_starts", "warmup"});
+    for (const RunRow& run : runs)
+        if (auto written = store.forEachInterval(
+                run.id, [&](const load::IntervalSnapshot& interval) { writeIntervalRow(csv, run.id, interval); });
+            !written)
+            return written;
+    return {};
+}
+
+void writeRequestRow(CsvWriter& csv, const std::string& runId, const load::RequestRecord& r) {
+    csv.field(runId).field(number(r.seq)).field(nanosAsMillis(r.intendedNs)).field(nanosAsMillis(r.sentNs));
+    csv.field(formatMicrosAsMillis(r.dnsUs)).field(formatMicrosAsMillis(r.connectUs));
+    csv.field(formatMicrosAsMillis(r.tlsUs)).field(formatMicrosAsMillis(r.ttfbUs));
+    csv.field(formatMicrosAsMillis(r.totalUs)).field(formatMicrosAsMillis(r.latencyUs));
+    csv.field(r.status != 0 ? number(std::int64_t{r.status}) : std::string()).field(number(r.bytes));
+    csv.field(r.error != load::ErrorKind::None ? load::errorKindName(r.error) : "");
+    csv.field(r.cold ? (*r.cold ? "1" : "0") : "").field(r.instance).field(r.traceId);
+    csv.endRow();
+}
+
+Status writeRequests(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "seq", "intended_ms", "sent_ms", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "total_ms",
+             "latency_ms", "status", "bytes", "error", "cold", "instance", "trace_id"});
+    for (const RunRow& run : runs) {
+        const std::string runId = number(run.id);
+        auto written =
+            store.forEachRequest(run.id, [&](const load::RequestRecord& r) { writeRequestRow(csv, runId, r); });
+        if (!written)
+            return written;
+    }
+    return {};
+}
+
+Status writeScaleEvents(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "t_ms", "revision", "desired", "actual", "ready", "pending", "terminating", "panic"});
+    for (const RunRow& run : runs) {
+        auto events = store.scaleEvents(run.id);
+        if (!events)
+            return events.error();
+        for (const auto& e : *events)
+            csv.row({number(run.id), number(e.tMs), e.revision, optionalNumber(e.desired), optionalNumber(e.actual),
+                     optionalNumber(e.ready), optionalNumber(e.pending), optionalNumber(e.terminating),
+                     optionalNumber(e.panic)});
+    }
+    return {};
+}
+
+// .hlog comments are single lines.
+std::string oneLine(std::string text) {
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return text;
+}
+
+std::string hlogComment(const RunRow& run) {
+    return oneLine("faas-workbench run " + number(run.id) + ": " + run.experiment + " / " + run.scenario + " / " +
+                   run.benchmark + " / " + run.language + " on " + run.platform +
+                   "; corrected latency in microseconds");
+}
+
+double epochSeconds(const std::string& isoTime) {
+    const auto time = parseIsoUtc(isoTime);
+    return time ? std::chrono::duration<double>(time->time_since_epoch()).count() : 0.0;
+}
+
+} // namespace
+
+CsvWriter& CsvWriter::field(std::string_view text) {
+    if (m_rowStarted)
+        m_out.put(',');
+    m_rowStarted = true;
+    if (needsQuotes(text))
+        m_out << escape(text);
+    else
+        m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    return *this;
+}
+
+void CsvWriter::endRow() {
+    m_out.write("\r\n", 2);
+    m_rowStarted = false;
+}
+
+void CsvWriter::row(const std::vector<std::string>& fields) {
+    for (const auto& text : fields)
+        field(text);
+    endRow();
+}
+
+std::string CsvWriter::escape(std::string_view text) {
+    if (!needsQuotes(text))
+        return std::string(text);
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+// std::to_chars ignores the C locale, which Qt sets from the environment (a German locale would print "1,5").
+std::string formatFixed(double value, int decimals) {
+    char text[64];
+    const auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, decimals);
+    return result.ec == std::errc() ? std::string(text, result.ptr) : std::string();
+}
+
+std::string formatMicrosAsMillis(std::int64_t micros) {
+    const std::uint64_t magnitude = micros < 0 ? 0 - static_cast<std::uint64_t>(micros) : micros;
+    std::string fraction = std::to_string(magnitude % 1000);
+    fraction.insert(0, 3 - fraction.size(), '0');
+    return (micros < 0 ? "-" : "") + std::to_string(magnitude / 1000) + '.' + fraction;
+}
+
+Status exportCsv(ResultStore& store, const std::vector<std::int64_t>& runIds, const std::string& outDir) {
+    std::error_code error;
+    fs::create_directories(outDir, error);
+    if (error)
+        return internalError("cannot create export directory " + outDir + ": " + error.message());
+    auto runs = selectRuns(store, runIds);
+    if (!runs)
+        return runs.error();
+    const fs::path dir(outDir);
+    using Writer = Status (*)(ResultStore&, const std::vector<RunRow>&, CsvWriter&);
+    const std::pair<const char*, Writer> files[] = {{"summary.csv", writeSummary},
+                                                    {"intervals.csv", writeIntervals},
+                                                    {"requests.csv", writeRequests},
+                                                    {"scale_events.csv", writeScaleEvents}};
+    for (const auto& [name, write] : files)
+        if (auto written = writeCsvFile(dir / name, [&](CsvWriter& csv) { return write(store, *runs, csv); }); !written)
+            return written;
+    return {};
+}
+
+Status exportHlog(ResultStore& store, std::int64_t runId, const std::string& path) {
+    auto run = store.runRow(runId);
+    if (!run)
+        return run.error();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        return internalError(ioError("cannot create", path));
+    load::HlogWriter hlog(out);
+    hlog.writeHeader(epochSeconds(run->startedAt), hlogComment(*run));
+    auto written = store.forEachInterval(
+        runId,
+        [&](const load::IntervalSnapshot& interval) {
+            if (interval.latency)
+                hlog.writeInterval(static_cast<double>(interval.startMs) / 1000.0,
+                                   static_cast<double>(interval.endMs - interval.startMs) / 1000.0, *interval.latency);
+        },
+        true);
+    if (!written)
+        return written;
+    out.flush();
+    if (!out)
+        return internalError(ioError("cannot write", path));
+    return {};
+}
+
+} // namespace faaswb::results

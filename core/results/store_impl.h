@@ -1,0 +1,25 @@
+// ResultStore's private state and helpers shared by its write (result_store.cpp) and read (store_queries.cpp)
+// halves. Private to core/results; same threading contract as ResultStore.
+#pragma once
+
+#include "results/result_store.h"
+#include "results/sqlite_handle.h"
+
+#include <string>
+
+namespace faaswb::results {
+
+struct ResultStore::Impl {
+    sqlite::Connection db; // declared first so that the cached statements are finalized before it closes
+    sqlite::StatementCache statements{nullptr};
+    std::string path;
+
+    Result<sqlite::Statement*> prepare(std::string_view sql) { return statements.get(sql); }
+    Error error(std::string_view what) const { return sqlite::errorOf(db.get(), what); }
+};
+
+std::optional<engine::RunStatus> runStatusFromName(std::string_view name);
+std::optional<load::ErrorKind> errorKindFromName(std::string_view name);
+Error noSuchRun(std::int64_t runId);
+
+} // namespace faaswb::results

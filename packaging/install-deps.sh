@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages FaaS Workbench needs to build, test and run. Idempotent and quick when
+# everything is present: apt-get runs only for what is missing.
+#   packaging/install-deps.sh          build + test dependencies
+#   packaging/install-deps.sh --perf   also the peers the benchmarks in tests/perf compare against
+set -euo pipefail
+
+packages=(
+    cmake g++ make pkg-config ca-certificates
+    qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
+    libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev zlib1g-dev
+    sqlite3
+)
+if [[ "${1:-}" == "--perf" ]]; then
+    packages+=(nginx-light wrk hey)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "Installing missing packages: ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,418 @@
+#include "model/experiment_loader.h"
+#include "testutils.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QtTest>
+
+using namespace faaswb;
+using namespace faaswb::model;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One "# expect: LINE:COLUMN: message" line at the top of a malformed file per issue the loader must report.
+struct ExpectedIssue {
+    int line = 0;
+    int column = 0;
+    QString message;
+};
+
+QList<ExpectedIssue> readExpectations(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    static const QRegularExpression pattern(QStringLiteral("^# expect: (\\d+):(\\d+): (.+)$"));
+    QList<ExpectedIssue> expected;
+    while (!file.atEnd()) {
+        const auto match = pattern.match(QString::fromUtf8(file.readLine()).trimmed());
+        if (!match.hasMatch())
+            break;
+        expected.append({match.captured(1).toInt(), match.captured(2).toInt(), match.captured(3)});
+    }
+    return expected;
+}
+
+QString describe(const std::vector<ValidationIssue>& issues) {
+    QString text;
+    for (const ValidationIssue& issue : issues)
+        text += QString::fromStdString(issue.format()) + QLatin1Char('\n');
+    return text;
+}
+
+QStringList yamlFilesIn(const QString& relativeDir) {
+    const QDir dir(test::sourcePath(relativeDir));
+    QStringList paths;
+    for (const QString& name : dir.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+        paths.append(dir.filePath(name));
+    return paths;
+}
+
+// The YAML snippets below avoid "//" inside double quotes: moc mistakes it for a comment in a raw string.
+LoadReport loadText(const char* text) {
+    return loadExperimentText(text, "inline.yaml");
+}
+
+Experiment loadValid(const char* text) {
+    LoadReport report = loadText(text);
+    if (!report.experiment)
+        qWarning("%s", qPrintable(describe(report.issues)));
+    return report.experiment.value_or(Experiment{});
+}
+
+const char* const kMinimal = R"(
+name: minimal
+benchmarks:
+  - {id: 010.sleep, languages: [python]}
+scenarios:
+  - {name: warm, type: warm-latency, rate: 10, duration: 5s}
+)";
+
+} // namespace
+
+class TestExperimentLoader : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        qunsetenv("FAASWB_TEST_SURELY_UNSET_VARIABLE");
+        qunsetenv("FAASWB_DEMO_URL");
+    }
+
+    void malformedCorpusCoversTheCases() {
+        QVERIFY2(yamlFilesIn(QStringLiteral("tests/unit/model/malformed")).size() >= 25,
+                 "expected at least 25 golden malformed files");
+    }
+
+    void malformedFiles_data() {
+        QTest::addColumn<QString>("path");
+        for (const QString& path : yamlFilesIn(QStringLiteral("tests/unit/model/malformed")))
+            QTest::addRow("%s", qPrintable(QFileInfo(path).fileName())) << path;
+    }
+    void malformedFiles() {
+        QFETCH(QString, path);
+        const QList<ExpectedIssue> expected = readExpectations(path);
+        QVERIFY2(!expected.isEmpty(), "the file must start with '# expect: LINE:COLUMN: message'");
+        const LoadReport report = loadExperimentFile(path.toStdString());
+        QVERIFY(!report.experiment);
+        const QString got = describe(report.issues);
+        QVERIFY2(report.issues.size() == std::size_t(expected.size()), qPrintable(got));
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            const ValidationIssue& issue = report.issues[std::size_t(i)];
+            QCOMPARE(issue.file, path.toStdString());
+            QCOMPARE(issue.where.line, expected[i].line);
+            QCOMPARE(issue.where.column, expected[i].column);
+            QVERIFY2(QString::fromStdString(issue.message).contains(expected[i].message), qPrintable(got));
+            const QString prefix = QStringLiteral("%1:%2:%3: ").arg(path).arg(expected[i].line).arg(expected[i].column);
+            QVERIFY(QString::fromStdString(issue.format()).startsWith(prefix));
+        }
+    }
+
+    void exampleExperimentsLoad_data() {
+        QTest::addColumn<QString>("path");
+        const QStringList paths = yamlFilesIn(QStringLiteral("resources/experiments"));
+        QVERIFY(paths.size() >= 2);
+        for (const QString& path : paths)
+            QTest::addRow("%s", qPrintable(QFileInfo(path).fileName())) << path;
+    }
+    void exampleExperimentsLoad() {
+        QFETCH(QString, path);
+        const LoadReport report = loadExperimentFile(path.toStdString());
+        QVERIFY2(report.issues.empty(), qPrintable(describe(report.issues)));
+        QVERIFY(report.experiment);
+        QCOMPARE(report.experiment->sourcePath, path.toStdString());
+    }
+
+    void quickstartValues() {
+        const QString path = test::sourcePath(QStringLiteral("resources/experiments/quickstart.yaml"));
+        const auto experiment = loadExperiment(path.toStdString());
+        QVERIFY2(experiment.ok(), experiment.ok() ? "" : experiment.error().message.c_str());
+        QCOMPARE(experiment->name, std::string("quickstart"));
+        QCOMPARE(experiment->platform, std::string("demo"));
+        const PlatformConfig* platform = experiment->findPlatform("");
+        QVERIFY(platform);
+        QCOMPARE(platform->type, PlatformType::Http);
+        QCOMPARE(platform->url, std::string("http://127.0.0.1:8080/"));
+        QCOMPARE(experiment->benchmarks.size(), std::size_t(1));
+        QCOMPARE(experiment->benchmarks[0].id, std::string("000.noop"));
+        QCOMPARE(experiment->benchmarks[0].languages, std::vector<std::string>{"python"});
+        QCOMPARE(experiment->scenarios.size(), std::size_t(2));
+        const ScenarioConfig& warm = experiment->scenarios[0];
+        QCOMPARE(warm.type, ScenarioType::WarmLatency);
+        QCOMPARE(warm.rate.value_or(0), 200.0);
+        QVERIFY(warm.duration == Nanos(10s));
+        QVERIFY(warm.warmup == Nanos(2s));
+        const ScenarioConfig& ramp = experiment->scenarios[1];
+        QCOMPARE(ramp.type, ScenarioType::Load);
+        QCOMPARE(ramp.stages.size(), std::size_t(2));
+        QCOMPARE(ramp.stages[0].fromRps, 50.0);
+        QCOMPARE(ramp.stages[0].toRps, 400.0);
+        QVERIFY(ramp.stages[0].duration == Nanos(5s));
+        QCOMPARE(ramp.stages[1].fromRps, 400.0);
+        QCOMPARE(ramp.stages[1].toRps, 400.0);
+        QVERIFY(ramp.loadModel().duration() == Nanos(10s));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(experiment->yaml, file.readAll().toStdString());
+        QCOMPARE(experiment->sourcePath, path.toStdString());
+    }
+
+    void quickstartFollowsDemoUrl() {
+        qputenv("FAASWB_DEMO_URL", "http://127.0.0.1:40123/");
+        const auto experiment =
+            loadExperiment(test::sourcePath(QStringLiteral("resources/experiments/quickstart.yaml")).toStdString());
+        qunsetenv("FAASWB_DEMO_URL");
+        QVERIFY(experiment.ok());
+        QCOMPARE(experiment->findPlatform("demo")->url, std::string("http://127.0.0.1:40123/"));
+    }
+
+    void localQuickstartValues() {
+        const auto path = test::sourcePath(QStringLiteral("resources/experiments/local-quickstart.yaml"));
+        const auto experiment = loadExperiment(path.toStdString());
+        QVERIFY2(experiment.ok(), experiment.ok() ? "" : experiment.error().message.c_str());
+        QCOMPARE(experiment->platform, std::string("local"));
+        QVERIFY(experiment->findPlatform("") && experiment->findPlatform("")->type == PlatformType::Local);
+        const BenchmarkConfig& sleep = experiment->benchmarks.at(0);
+        QCOMPARE(sleep.languages, (std::vector<std::string>{"cpp", "python", "nodejs"}));
+        QCOMPARE(sleep.input, nlohmann::json({{"ms", 20}}));
+        QCOMPARE(sleep.autoscaling.target.value_or(0), 10.0);
+        QVERIFY(sleep.autoscaling.window == Nanos(60s));
+        QCOMPARE(sleep.autoscaling.maxScale.value_or(0), 20);
+        QCOMPARE(experiment->scenarios.at(1).type, ScenarioType::ColdStart);
+        QCOMPARE(experiment->scenarios.at(1).repetitions, 10);
+        QCOMPARE(experiment->scenarios.at(2).stages.size(), std::size_t(3));
+        QCOMPARE(experiment->scenarios.at(2).stages[2].toRps, 0.0);
+    }
+
+    void defaults() {
+        const Experiment experiment = loadValid(kMinimal);
+        QCOMPARE(experiment.platform, std::string("local"));
+        QVERIFY(experiment.findPlatform("local"));
+        QVERIFY(!experiment.findPlatform("elsewhere"));
+        QCOMPARE(experiment.benchmarks.at(0).method, std::string("POST"));
+        QCOMPARE(experiment.benchmarks.at(0).path, std::string("/"));
+        QCOMPARE(experiment.benchmarks.at(0).input, nlohmann::json::object());
+        QVERIFY(experiment.settings.interval == Nanos(1s));
+        QCOMPARE(experiment.settings.httpVersion, std::string("1.1"));
+        QVERIFY(experiment.sourcePath.empty());
+    }
+
+    void inputConvertsToJsonTypes() {
+        qputenv("FAASWB_TEST_INPUT_MS", "25");
+        const Experiment experiment = loadValid(R"(
+name: input
+benchmarks:
+  - id: 010.sleep
+    languages: [python]
+    input:
+      count: 20
+      negative: -3
+      ratio: 1.5
+      exponent: 1e3
+      enabled: true
+      disabled: false
+      word: hello
+      quotedNumber: "42"
+      taggedString: !!str 7
+      nothing: ~
+      fromEnv: ${FAASWB_TEST_INPUT_MS}
+      nested: {list: [1, two, 3.25, false, null], map: {deep: [x]}}
+scenarios:
+  - {name: warm, type: warm-latency, rate: 10, duration: 5s}
+)");
+        qunsetenv("FAASWB_TEST_INPUT_MS");
+        const nlohmann::json expected = nlohmann::json::parse(R"({
+            "count": 20, "negative": -3, "ratio": 1.5, "exponent": 1000.0, "enabled": true, "disabled": false,
+            "word": "hello", "quotedNumber": "42", "taggedString": "7", "nothing": null, "fromEnv": 25,
+            "nested": {"list": [1, "two", 3.25, false, null], "map": {"deep": ["x"]}}})");
+        const nlohmann::json& input = experiment.benchmarks.at(0).input;
+        QVERIFY2(input == expected, input.dump().c_str());
+        QVERIFY(input["count"].is_number_integer());
+        QVERIFY(input["ratio"].is_number_float());
+    }
+
+    void environmentExpansion_data() {
+        QTest::addColumn<QString>("nameValue");
+        QTest::addColumn<bool>("setVariable");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("set") << "${FAASWB_TEST_NAME}" << true << "from-env";
+        QTest::addRow("set, default ignored") << "${FAASWB_TEST_NAME:-fallback}" << true << "from-env";
+        QTest::addRow("unset, default used") << "${FAASWB_TEST_NAME:-fallback}" << false << "fallback";
+        QTest::addRow("embedded") << "run-${FAASWB_TEST_NAME:-x}-1" << true << "run-from-env-1";
+        QTest::addRow("default with colon") << "${FAASWB_TEST_NAME:-http://h:1/}" << false << "http://h:1/";
+        QTest::addRow("escaped") << "$${FAASWB_TEST_NAME}" << true << "${FAASWB_TEST_NAME}";
+        QTest::addRow("lone dollar") << "cost$5" << false << "cost$5";
+    }
+    void environmentExpansion() {
+        QFETCH(QString, nameValue);
+        QFETCH(bool, setVariable);
+        QFETCH(QString, expected);
+        if (setVariable)
+            qputenv("FAASWB_TEST_NAME", "from-env");
+        else
+            qunsetenv("FAASWB_TEST_NAME");
+        const std::string text = "name: \"" + nameValue.toStdString() + "\"\n" + std::string(kMinimal).substr(14);
+        const LoadReport report = loadExperimentText(text, "env.yaml");
+        qunsetenv("FAASWB_TEST_NAME");
+        QVERIFY2(report.experiment, qPrintable(describe(report.issues)));
+        QCOMPARE(QString::fromStdString(report.experiment->name), expected);
+    }
+
+    void environmentExpansionErrors_data() {
+        QTest::addColumn<QString>("nameValue");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("unset") << "${FAASWB_TEST_SURELY_UNSET_VARIABLE}"
+                               << "name: environment variable 'FAASWB_TEST_SURELY_UNSET_VARIABLE' is not set";
+        QTest::addRow("unterminated") << "${FAASWB_TEST_NAME"
+                                      << "name: unterminated '${'";
+        QTest::addRow("bad name") << "${1ABC}"
+                                  << "name: invalid environment variable name '1ABC'";
+    }
+    void environmentExpansionErrors() {
+        QFETCH(QString, nameValue);
+        QFETCH(QString, message);
+        const std::string text = "name: \"" + nameValue.toStdString() + "\"\n" + std::string(kMinimal).substr(14);
+        const LoadReport report = loadExperimentText(text, "env.yaml");
+        QCOMPARE(report.issues.size(), std::size_t(1));
+        QCOMPARE(report.issues[0].where.line, 1);
+        QCOMPARE(report.issues[0].where.column, 7);
+        QVERIFY2(QString::fromStdString(report.issues[0].message).startsWith(message),
+                 report.issues[0].message.c_str());
+    }
+
+    void scenarioFieldsParse() {
+        const Experiment experiment = loadValid(R"(
+name: fields
+benchmarks:
+  - {id: 010.sleep, languages: [cpp]}
+scenarios:
+  - {name: users, type: load, connections: 50, thinkTime: 100ms, requests: 10k, threads: 4, timeout: 2s}
+  - {name: poisson, type: load, rate: 1.5k/s, duration: 1m30s, poisson: true}
+  - {name: steps, type: autoscaling, rate: 3000/m, duration: 20s}
+  - {name: chain, type: workflow-chain, rate: 5, duration: 5s}
+settings: {interval: 500ms, threads: 2, httpVersion: 2, maxRequestRecords: 1M, insecureSkipTlsVerify: true}
+)");
+        QCOMPARE(experiment.scenarios.size(), std::size_t(4));
+        const ScenarioConfig& users = experiment.scenarios[0];
+        QCOMPARE(users.connections.value_or(0), 50);
+        QVERIFY(users.thinkTime == Nanos(100ms));
+        QCOMPARE(users.requests.value_or(0), std::uint64_t(10'000));
+        QCOMPARE(users.threads.value_or(0), 4);
+        QVERIFY(users.timeout == Nanos(2s));
+        QCOMPARE(experiment.scenarios[1].rate.value_or(0), 1500.0);
+        QVERIFY(experiment.scenarios[1].poisson);
+        QVERIFY(experiment.scenarios[1].duration == Nanos(90s));
+        QCOMPARE(experiment.scenarios[2].rate.value_or(0), 50.0);
+        QCOMPARE(experiment.scenarios[3].type, ScenarioType::WorkflowChain);
+        QVERIFY(experiment.settings.interval == Nanos(500ms));
+        QCOMPARE(experiment.settings.httpVersion, std::string("2"));
+        QCOMPARE(experiment.settings.maxRequestRecords, std::size_t(1'000'000));
+        QVERIFY(experiment.settings.insecureSkipTlsVerify);
+    }
+
+    void benchmarkAndPlatformFieldsParse() {
+        const Experiment experiment = loadValid(R"(
+name: fields
+platform: lab
+platforms:
+  lab:
+    type: knative
+    kubeconfig: ~/.kube/config
+    context: kind
+    namespace: bench
+    zipkin: http://127.0.0.1:9411
+  wsk:
+    type: openwhisk
+    url: https://wsk.example:443
+    insecureSkipTlsVerify: true
+    headers: {X-Team: perf}
+benchmarks:
+  - id: 110.dynamic-html
+    languages: [nodejs, python]
+    size: small
+    method: GET
+    path: /render
+    headers: {Accept: text/html}
+    containerConcurrency: 1
+    timeoutSeconds: 60
+    memory: 256Mi
+    env: {LOG_LEVEL: debug, WORKERS: 4}
+    autoscaling:
+      metric: rps
+      target: 150
+      targetUtilizationPercentage: 80
+      panicWindowPercentage: 20
+      panicThresholdPercentage: 300
+      minScale: 1
+      maxScale: 0
+      initialScale: 2
+      activationScale: 3
+      scaleDownDelay: 30s
+      scaleToZeroPodRetention: 1m
+      targetBurstCapacity: -1
+scenarios:
+  - {name: one, type: concurrency-one, rate: 5, duration: 5s}
+)");
+        const PlatformConfig* lab = experiment.findPlatform("");
+        QVERIFY(lab);
+        QCOMPARE(lab->type, PlatformType::Knative);
+        QCOMPARE(lab->context, std::string("kind"));
+        QCOMPARE(lab->namespaceName, std::string("bench"));
+        QCOMPARE(experiment.findPlatform("wsk")->headers.at("X-Team"), std::string("perf"));
+        const BenchmarkConfig& html = experiment.benchmarks.at(0);
+        QCOMPARE(html.method, std::string("GET"));
+        QCOMPARE(html.env.at("WORKERS"), std::string("4"));
+        QCOMPARE(html.memory.value_or(""), std::string("256Mi"));
+        QCOMPARE(html.autoscaling.metric.value_or(""), std::string("rps"));
+        QCOMPARE(html.autoscaling.maxScale.value_or(-1), 0);
+        QCOMPARE(html.autoscaling.targetBurstCapacity.value_or(0), -1.0);
+        QVERIFY(html.autoscaling.scaleDownDelay == Nanos(30s));
+        QVERIFY(!html.autoscaling.window);
+    }
+
+    void allIssuesAreCollectedInFileOrder() {
+        const LoadReport report = loadText(R"(name: many
+platform: nowhere
+benchmarks:
+  - {id: x, languages: [java], containerConcurrency: -1}
+scenarios:
+  - {name: a, type: load, rate: fast}
+  - {name: a, type: cold-start, repetitions: 3, bogus: 1}
+)");
+        QVERIFY(!report.experiment);
+        QVERIFY2(report.issues.size() >= 7, qPrintable(describe(report.issues)));
+        for (std::size_t i = 1; i < report.issues.size(); ++i)
+            QVERIFY(report.issues[i - 1].where.line <= report.issues[i].where.line);
+    }
+
+    void loadExperimentJoinsEveryIssue() {
+        const QString path = test::sourcePath(QStringLiteral("tests/unit/model/malformed/several_errors.yaml"));
+        const auto result = loadExperiment(path.toStdString());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, ErrorCode::InvalidInput);
+        const QStringList lines = QString::fromStdString(result.error().message).split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        for (const QString& line : lines)
+            QVERIFY2(line.startsWith(path + QLatin1Char(':')), qPrintable(line));
+    }
+
+    void unreadableFiles_data() {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("missing") << QDir::temp().filePath(QStringLiteral("faaswb-no-such-file.yaml"))
+                                 << "cannot open the file: No such file or directory";
+        QTest::addRow("directory") << QDir::tempPath() << "cannot read the file: it is a directory";
+    }
+    void unreadableFiles() {
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        const LoadReport report = loadExperimentFile(path.toStdString());
+        QVERIFY(!report.experiment);
+        QCOMPARE(report.issues.size(), std::size_t(1));
+        QCOMPARE(report.issues[0].where.line, 0);
+        QCOMPARE(QString::fromStdString(report.issues[0].format()), path + QStringLiteral(": ") + message);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExperimentLoader)
+#include "tst_experiment_loader.moc"
