@@ -139,7 +139,8 @@ TargetServer::TargetServer(asio::io_context& io, TargetOptions options)
     : m_io(io)
     , m_options(std::move(options))
     , m_body(patternBody(m_options.bodySize))
-    , m_acceptor(io) {}
+    , m_acceptor(io)
+    , m_acceptRetry(io) {}
 
 std::optional<unsigned short> TargetServer::listen(std::string& error) {
     const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), m_options.port);
@@ -161,11 +162,20 @@ std::optional<unsigned short> TargetServer::listen(std::string& error) {
 
 void TargetServer::accept() {
     m_acceptor.async_accept(asio::make_strand(m_io), [this](error_code ec, tcp::socket socket) {
-        if (!ec) {
-            socket.set_option(tcp::no_delay(true), ec);
-            std::make_shared<Session>(std::move(socket), *this)->start();
-        }
-        if (m_acceptor.is_open())
+        if (ec == asio::error::operation_aborted)
+            return;
+        if (ec)
+            return acceptLater(); // out of file descriptors, most likely: retrying at once would spin
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), *this)->start();
+        accept();
+    });
+}
+
+void TargetServer::acceptLater() {
+    m_acceptRetry.expires_after(std::chrono::milliseconds(50));
+    m_acceptRetry.async_wait([this](error_code ec) {
+        if (!ec)
             accept();
     });
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@ public:
 
 private:
     void accept();
+    void acceptLater();
 
     boost::asio::io_context& m_io;
     TargetOptions m_options;
@@ -39,6 +41,7 @@ private:
     Clock::time_point m_start = Clock::now();
     std::atomic<bool> m_coldTaken{false};
     boost::asio::ip::tcp::acceptor m_acceptor;
+    boost::asio::steady_timer m_acceptRetry; // only used from the acceptor's handlers, one at a time
 };
 
 } // namespace faaswb::target

@@ -16,12 +16,20 @@ struct BenchmarkListing {
     std::string description;
 };
 
+// A table row gets the first sentence; benchmark.yaml keeps the full story.
+std::string firstSentence(const std::string& text) {
+    const auto end = text.find(". ");
+    std::string sentence = end == std::string::npos ? text : text.substr(0, end + 1);
+    std::replace(sentence.begin(), sentence.end(), '\n', ' ');
+    return sentence;
+}
+
 Result<BenchmarkListing> readListing(const std::filesystem::path& dir) {
     BenchmarkListing listing;
     listing.id = dir.filename().string();
     try {
         const YAML::Node root = YAML::LoadFile((dir / "benchmark.yaml").string());
-        listing.description = root["description"].as<std::string>("");
+        listing.description = firstSentence(root["description"].as<std::string>(""));
         for (const auto& language : root["languages"]) {
             listing.languages += (listing.languages.empty() ? "" : ",") + language.as<std::string>();
         }

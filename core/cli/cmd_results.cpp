@@ -47,6 +47,14 @@ Status exportFormat(results::ResultStore& store, const std::vector<std::int64_t>
     return invalidInput("export: unknown --format '" + format + "'; expected csv, hlog, png, svg or html");
 }
 
+// "2026-11-24T05:34:01.087Z" -> "2026-11-24 05:34:01": a table wants seconds, not the stored precision.
+std::string shortTime(const std::string& iso) {
+    std::string text = iso.substr(0, 19);
+    if (text.size() > 10 && text[10] == 'T')
+        text[10] = ' ';
+    return text;
+}
+
 } // namespace
 
 int listRuns(const Arguments& args) {
@@ -60,7 +68,7 @@ int listRuns(const Arguments& args) {
                 "BENCHMARK", "LANGUAGE", "PLATFORM", "STATUS", "REQUESTS", "ERRORS", "REQ/S");
     for (const auto& run : *runs)
         std::printf("%5lld  %-20.20s  %-16.16s  %-14.14s  %-8.8s  %-10.10s  %-10.10s  %9llu  %7llu  %9.1f\n",
-                    static_cast<long long>(run.id), run.startedAt.c_str(), run.scenario.c_str(),
+                    static_cast<long long>(run.id), shortTime(run.startedAt).c_str(), run.scenario.c_str(),
                     run.benchmark.c_str(), run.language.c_str(), run.platform.c_str(), engine::runStatusName(run.status),
                     static_cast<unsigned long long>(run.requests), static_cast<unsigned long long>(run.errors),
                     run.achievedRps);

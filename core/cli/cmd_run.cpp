@@ -23,8 +23,12 @@ Result<model::PlatformConfig> choosePlatform(const model::Experiment& experiment
     const std::string name = args.value("platform").value_or(experiment.platform);
     if (const auto* config = experiment.findPlatform(name))
         return *config;
-    if (name == "local")
-        return model::PlatformConfig{.name = "local", .type = model::PlatformType::Local};
+    if (name == "local") {
+        model::PlatformConfig local;
+        local.name = "local";
+        local.type = model::PlatformType::Local;
+        return local;
+    }
     std::vector<std::string> declared{"local"};
     for (const auto& [key, config] : experiment.platforms)
         declared.push_back(key);
@@ -118,7 +122,7 @@ int runExperiment(const Arguments& args) {
         InterruptScope interrupt(cancel);
         results = runner.run(cancel);
     }
-    writer.flush();
+    (void)writer.flush(); // its outcome is lastError(), checked below after the summary
     printSummary(results, writer);
     if (Status written = writer.lastError(); !written)
         return fail(written.error());

@@ -61,7 +61,7 @@ public:
             observer->onInterval(m_plan.cell, rebased);
         if (!m_inWarmup)
             forwardRequests(requests);
-        checkHealth();
+        (void)checkHealth(); // a failure cancels m_stop; the generator then winds down on its own
     }
 
 private:

@@ -35,6 +35,8 @@ Status validateOpenLoop(const OpenLoop& open) {
         if (stage.duration.count() < 0)
             return invalidInput("a load stage has a negative duration");
     }
+    if (LoadModel{open, std::nullopt}.duration().count() <= 0)
+        return invalidInput("the open-loop load has no duration");
     return {};
 }
 

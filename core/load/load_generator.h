@@ -29,8 +29,11 @@ public:
     LoadGenerator(const LoadGenerator&) = delete;
     LoadGenerator& operator=(const LoadGenerator&) = delete;
 
-    // Runs the whole model. Cancellation stops within ~100 ms and still publishes the last partial interval;
-    // the summary then has cancelled = true. Errors only for setup failures (bad URL, no curl).
+    // Runs the whole model; the calling thread is the collector thread. Cancellation stops within ~100 ms and still
+    // publishes the last partial interval; the summary then has cancelled = true. Errors only for setup failures
+    // (bad URL, no curl). Requests in flight when sending ends get min(their timeout, 2 s) to finish and are
+    // counted in the last interval; those still running then (and all in flight at a cancel) are aborted and not
+    // counted: IntervalSnapshot::sent minus requests tells how many.
     Result<LoadSummary> run(LoadSink& sink, const CancellationToken& cancel);
 
 private:

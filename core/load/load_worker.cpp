@@ -1,6 +1,7 @@
 #include "load/load_worker.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 namespace faaswb::load {
@@ -17,6 +18,15 @@ constexpr std::int64_t kMaxDrainNs = 2'000'000'000;
 std::uint64_t traceSeed(int worker) {
     std::random_device device;
     return (std::uint64_t{device()} << 32 | device()) ^ static_cast<std::uint64_t>(worker);
+}
+
+// libcurl refused the transfer (out of memory, most likely): an error that took no time.
+TransferOutcome notStarted(std::int64_t intendedNs, std::int64_t now) {
+    TransferOutcome outcome;
+    outcome.error = ErrorKind::Other;
+    outcome.doneNs = now;
+    outcome.latencyUs = (now - intendedNs) / 1000;
+    return outcome;
 }
 
 } // namespace
@@ -178,11 +188,13 @@ void LoadWorker::send(Transfer& transfer, std::int64_t intendedNs, std::int64_t 
     if (curl_multi_add_handle(m_multi.get(), transfer.easy()) == CURLM_OK)
         transfer.busy = true;
     else
-        m_finished.push_back({&transfer, TransferOutcome{ErrorKind::Other}});
+        m_finished.push_back({&transfer, notStarted(intendedNs, now)});
 }
 
+// All transfers that finished in one curl_multi_perform pass share one reading of the clock, taken after it.
 void LoadWorker::collectFinished() {
     int queued = 0;
+    std::int64_t doneNs = -1;
     while (CURLMsg* message = curl_multi_info_read(m_multi.get(), &queued)) {
         if (message->msg != CURLMSG_DONE)
             continue;
@@ -191,7 +203,8 @@ void LoadWorker::collectFinished() {
         curl_multi_remove_handle(m_multi.get(), easy);
         Transfer* transfer = Transfer::of(easy);
         transfer->busy = false;
-        m_finished.push_back({transfer, transfer->finish(code)});
+        doneNs = doneNs < 0 ? nowNs() : doneNs;
+        m_finished.push_back({transfer, transfer->finish(code, doneNs)});
     }
 }
 
@@ -218,7 +231,7 @@ void LoadWorker::record(const Finished& finished, IntervalData& data) {
     const Transfer& transfer = *finished.transfer;
     const TransferOutcome& outcome = finished.outcome;
     data.serviceTime.record(outcome.totalUs);
-    data.latency.record((transfer.sentNs() - transfer.intendedNs()) / 1000 + outcome.totalUs);
+    data.latency.record(outcome.latencyUs);
     ++data.completed;
     data.bytes += transfer.bodyBytes();
     if (outcome.error != ErrorKind::None) {
@@ -235,7 +248,7 @@ void LoadWorker::record(const Finished& finished, IntervalData& data) {
 
 void LoadWorker::release(const Finished& finished) noexcept {
     Transfer& transfer = *finished.transfer;
-    transfer.readyAtNs = transfer.sentNs() + finished.outcome.totalUs * 1000 + m_plan.thinkTime.count();
+    transfer.readyAtNs = finished.outcome.doneNs + m_plan.thinkTime.count();
     --m_inFlight;
     m_idle.push(&transfer);
 }

@@ -6,8 +6,14 @@
 namespace faaswb::load {
 namespace {
 
+// Divided, not multiplied by 1e-9: division is correctly rounded, so 30 s is exactly 30.0 and 20k rps over it is
+// exactly 600000 arrivals, not one more.
+// A ramp's Λ at its end can come out a hair above the exact integer (0.5 * slope * length²): without this
+// tolerance that would be one arrival too many at the very end.
+constexpr double kEndTolerance = 1e-12;
+
 double toSeconds(Nanos t) {
-    return static_cast<double>(t.count()) * 1e-9;
+    return static_cast<double>(t.count()) / 1e9;
 }
 Nanos fromSeconds(double seconds) {
     return Nanos{std::llround(seconds * 1e9)};
@@ -72,7 +78,7 @@ std::optional<Nanos> ArrivalSchedule::timeOfCount(double count) const noexcept {
     // The first segment whose end lies beyond the count; pauses add nothing to Λ and so are stepped over.
     const auto segment = std::upper_bound(m_segments.begin(), m_segments.end(), count,
                                           [](double c, const Segment& s) { return c < s.endCount; });
-    if (count < 0 || segment == m_segments.end())
+    if (count < 0 || segment == m_segments.end() || count >= m_totalCount * (1 - kEndTolerance))
         return std::nullopt;
     const double tau = tauForCount(segment->fromRps, segment->slope, count - segment->startCount);
     return fromSeconds(segment->startSeconds + std::min(tau, segment->lengthSeconds));

@@ -172,7 +172,7 @@ void Transfer::begin(std::uint64_t seq, std::int64_t intendedNs, std::int64_t se
     writeHex(random.next(), m_spanIdDigits);
 }
 
-TransferOutcome Transfer::finish(CURLcode code) const noexcept {
+TransferOutcome Transfer::finish(CURLcode code, std::int64_t doneNs) const noexcept {
     CURL* easy = m_easy.get();
     TransferOutcome outcome;
     long status = 0;
@@ -182,7 +182,9 @@ TransferOutcome Transfer::finish(CURLcode code) const noexcept {
     outcome.connectUs = timeInfo(easy, CURLINFO_CONNECT_TIME_T);
     outcome.tlsUs = timeInfo(easy, CURLINFO_APPCONNECT_TIME_T);
     outcome.ttfbUs = timeInfo(easy, CURLINFO_STARTTRANSFER_TIME_T);
-    outcome.totalUs = timeInfo(easy, CURLINFO_TOTAL_TIME_T);
+    outcome.doneNs = doneNs;
+    outcome.totalUs = (doneNs - m_sentNs) / 1000;
+    outcome.latencyUs = (doneNs - m_intendedNs) / 1000;
     long requestBytes = 0;
     if (code != CURLE_OK)
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
@@ -202,7 +204,7 @@ RequestRecord Transfer::toRecord(const TransferOutcome& outcome) const {
     record.tlsUs = outcome.tlsUs;
     record.ttfbUs = outcome.ttfbUs;
     record.totalUs = outcome.totalUs;
-    record.latencyUs = (m_sentNs - m_intendedNs) / 1000 + outcome.totalUs;
+    record.latencyUs = outcome.latencyUs;
     record.status = outcome.status;
     record.bytes = m_bodyBytes;
     record.error = outcome.error;

@@ -17,11 +17,16 @@
 
 namespace faaswb::load {
 
-// The curl-side result of one finished request.
+// The result of one finished request. totalUs and latencyUs come from the worker's own clock (handed to libcurl ->
+// seen finished), not CURLINFO_TOTAL_TIME: libcurl stamps its timers with a clock reading it caches across a whole
+// curl_multi_perform pass, so with many transfers per pass its totals can miss most of the time a request waited.
 struct TransferOutcome {
     ErrorKind error = ErrorKind::None;
     int status = 0;
-    std::int64_t dnsUs = 0, connectUs = 0, tlsUs = 0, ttfbUs = 0, totalUs = 0;
+    std::int64_t dnsUs = 0, connectUs = 0, tlsUs = 0, ttfbUs = 0; // as libcurl reports them
+    std::int64_t doneNs = 0;    // when the worker saw it finish, ns since the start of the run
+    std::int64_t totalUs = 0;   // sent -> done (uncorrected)
+    std::int64_t latencyUs = 0; // intended -> done (corrected)
 };
 
 // The spec's headers plus the ones every request needs, as one libcurl list.
@@ -45,7 +50,7 @@ public:
 
     // Resets the per-request state; with trace headers, writes a fresh trace id into them.
     void begin(std::uint64_t seq, std::int64_t intendedNs, std::int64_t sentNs, SplitMix64& random) noexcept;
-    TransferOutcome finish(CURLcode code) const noexcept;
+    TransferOutcome finish(CURLcode code, std::int64_t doneNs) const noexcept;
     RequestRecord toRecord(const TransferOutcome& outcome) const;
 
     std::uint64_t seq() const noexcept { return m_seq; }

@@ -27,10 +27,6 @@ std::string hostName() {
     return name;
 }
 
-bool processIsGone(std::int64_t pid) {
-    return pid > 0 && kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH;
-}
-
 Result<sqlite::Connection> openConnection(const std::string& path, bool readOnly) {
     if (readOnly && !std::filesystem::exists(path))
         return invalidInput("results database " + path + " does not exist");
@@ -48,7 +44,8 @@ Result<sqlite::Connection> openConnection(const std::string& path, bool readOnly
 }
 
 // WAL lets readers (GUI, `runs`) query while a run writes; synchronous=NORMAL in WAL loses at most the last
-// commits on power loss, never consistency, and a killed process loses nothing committed.
+// commits on power loss, never consistency, and a killed process loses nothing committed. 16 KiB pages cut the CPU
+// per appended request row by ~10% (bench_sqlite_ingest); the page size only takes effect on a new file.
 Status configure(sqlite3* db, const std::string& path, bool readOnly) {
     sqlite3_busy_timeout(db, 5000);
     const char* common = "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384";
@@ -56,7 +53,7 @@ Status configure(sqlite3* db, const std::string& path, bool readOnly) {
         return set;
     if (readOnly)
         return {};
-    const char* writer = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+    const char* writer = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                          "PRAGMA journal_size_limit = 67108864";
     return sqlite::exec(db, writer, "cannot open results database " + path);
 }
@@ -203,18 +200,16 @@ Status markIncomplete(ResultStore::Impl& store, std::int64_t runId, std::int64_t
                                 "status = 'running'");
     if (!update)
         return update.error();
-    const std::string why = "the process writing this run (pid " + std::to_string(pid) + ") ended before it finished";
-    return (*update)->bindInt(1, runId).bindText(2, why).run();
+    return (*update)->bindInt(1, runId).bindText(2, abandonedMessage(pid)).run();
 }
 
-// A run stays 'running' only while its writer lives; pid reuse is not detected (a reused pid keeps it running).
 Status markAbandonedRuns(ResultStore::Impl& store) {
-    auto select = store.prepare("SELECT id, owner_pid FROM runs WHERE status = 'running' AND owner_host = ?1");
+    auto select = store.prepare("SELECT id, owner_pid, owner_host FROM runs WHERE status = 'running'");
     if (!select)
         return select.error();
     std::vector<std::pair<std::int64_t, std::int64_t>> abandoned;
-    auto scanned = (*select)->bindText(1, hostName()).forEachRow([&](const sqlite::Statement& row) {
-        if (processIsGone(row.columnInt(1)))
+    auto scanned = (*select)->forEachRow([&](const sqlite::Statement& row) {
+        if (writerIsGone(row.columnInt(1), row.columnText(2)))
             abandoned.emplace_back(row.columnInt(0), row.columnInt(1));
     });
     if (!scanned || abandoned.empty())
@@ -229,6 +224,15 @@ Status markAbandonedRuns(ResultStore::Impl& store) {
 }
 
 } // namespace
+
+bool writerIsGone(std::int64_t ownerPid, const std::string& ownerHost) {
+    static const std::string thisHost = hostName();
+    return ownerHost == thisHost && ownerPid > 0 && kill(static_cast<pid_t>(ownerPid), 0) == -1 && errno == ESRCH;
+}
+
+std::string abandonedMessage(std::int64_t ownerPid) {
+    return "the process writing this run (pid " + std::to_string(ownerPid) + ") ended before it finished";
+}
 
 Error noSuchRun(std::int64_t runId) {
     return invalidInput("no run with id " + std::to_string(runId));

@@ -56,7 +56,8 @@ enum class LatencyKind { Corrected, ServiceTime };
 class ResultStore {
 public:
     // Creates the file and schema when missing and migrates older schemas. A read-write open also marks as
-    // 'incomplete' every 'running' run whose writer process on this host is gone (e.g. it was SIGKILLed).
+    // 'incomplete' every 'running' run whose writer process on this host is gone (e.g. it was SIGKILLed); a read-only
+    // open only reports such runs as incomplete.
     static Result<ResultStore> open(const std::string& path, bool readOnly = false);
     static int latestSchemaVersion();
 

@@ -18,6 +18,10 @@ struct ResultStore::Impl {
     Error error(std::string_view what) const { return sqlite::errorOf(db.get(), what); }
 };
 
+// A 'running' run whose writer on this host is gone (pid reuse is not detected: a reused pid keeps it running).
+bool writerIsGone(std::int64_t ownerPid, const std::string& ownerHost);
+std::string abandonedMessage(std::int64_t ownerPid);
+
 std::optional<engine::RunStatus> runStatusFromName(std::string_view name);
 std::optional<load::ErrorKind> errorKindFromName(std::string_view name);
 Error noSuchRun(std::int64_t runId);

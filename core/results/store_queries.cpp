@@ -14,7 +14,7 @@ namespace {
 constexpr std::string_view kSelectRuns =
     "SELECT r.id, r.experiment_id, e.name, r.scenario, r.scenario_type, r.benchmark, r.language, r.platform, "
     "r.status, r.started_at, r.finished_at, r.message, r.requests_dropped, COALESCE(SUM(i.requests), 0), "
-    "COALESCE(SUM(i.errors), 0), COALESCE(SUM(i.duration_ms), 0) "
+    "COALESCE(SUM(i.errors), 0), COALESCE(SUM(i.duration_ms), 0), r.owner_pid, r.owner_host "
     "FROM runs r JOIN experiments e ON e.id = r.experiment_id "
     "LEFT JOIN intervals i ON i.run_id = r.id AND i.warmup = 0 ";
 
@@ -40,6 +40,11 @@ RunRow readRun(const sqlite::Statement& row) {
     run.requests = static_cast<std::uint64_t>(row.columnInt(13));
     run.errors = static_cast<std::uint64_t>(row.columnInt(14));
     run.achievedRps = ratePerSecond(run.requests, row.columnInt(15));
+    // Read-only opens do not write the recovery, but report what the next read-write open will record.
+    if (run.status == engine::RunStatus::Running && writerIsGone(row.columnInt(16), row.columnText(17))) {
+        run.status = engine::RunStatus::Incomplete;
+        run.message = abandonedMessage(row.columnInt(16));
+    }
     return run;
 }
 

@@ -27,8 +27,14 @@ ServerProcess::~ServerProcess() {
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::start(const QString& program, const QStringList& args) {
+    return start(program, args, QProcessEnvironment::systemEnvironment());
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::start(const QString& program, const QStringList& args,
+                                                    const QProcessEnvironment& environment) {
     auto server = std::unique_ptr<ServerProcess>(new ServerProcess);
     server->m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server->m_process.setProcessEnvironment(environment);
     server->m_process.start(program, args);
     if (!server->m_process.waitForStarted(10000)) {
         qWarning("could not start %s: %s", qPrintable(program), qPrintable(server->m_process.errorString()));

@@ -20,6 +20,9 @@ public:
     ~ServerProcess();
     // Starts `program args` and waits up to 10 s for the port line; returns nullptr (with QWARN) on failure.
     static std::unique_ptr<ServerProcess> start(const QString& program, const QStringList& args);
+    // The same with the child's environment given (e.g. PORT=0 for the benchmark wrappers).
+    static std::unique_ptr<ServerProcess> start(const QString& program, const QStringList& args,
+                                                const QProcessEnvironment& environment);
     int port() const { return m_port; }
     QString baseUrl() const; // http://127.0.0.1:PORT
     QProcess& process() { return m_process; }

@@ -136,6 +136,30 @@ private slots:
         QVERIFY(!summary->cancelled);
     }
 
+    void thinkTimePacesVirtualUsers() {
+        auto server = startTarget();
+        QVERIFY(server);
+        CollectingSink sink;
+        const auto model = LoadModel::virtualUsers(2, 1s, 100ms);
+        const auto summary = runLoad(requestTo(*server), model, options(), sink);
+        QVERIFY(summary.ok());
+        // Each user: request (~0 ms) + 100 ms think, for 1 s: about 10 requests each.
+        QVERIFY2(summary->requests >= 16 && summary->requests <= 22, qPrintable(QString::number(summary->requests)));
+    }
+
+    void poissonOpenLoopKeepsMeanRate() {
+        auto server = startTarget();
+        QVERIFY(server);
+        LoadModel model = LoadModel::constantRate(400, 1s);
+        std::get<OpenLoop>(model.shape).poisson = true;
+        CollectingSink sink;
+        const auto summary = runLoad(requestTo(*server), model, options(2), sink);
+        QVERIFY(summary.ok());
+        // Poisson(400): sigma = 20; the seed is fixed, so this is repeatable as well as within 5 sigma.
+        QVERIFY2(summary->requests >= 300 && summary->requests <= 500, qPrintable(QString::number(summary->requests)));
+        QCOMPARE(summary->errors, std::uint64_t(0));
+    }
+
     void httpErrorStatusIsCounted() {
         auto server = startTarget({QStringLiteral("--status"), QStringLiteral("503")});
         QVERIFY(server);
@@ -374,6 +398,15 @@ private slots:
         QVERIFY(!summary.ok());
         QCOMPARE(summary.error().code, ErrorCode::InvalidInput);
         QVERIFY(sink.snapshots.empty());
+    }
+
+    void openLoopWithoutDurationIsAnError() {
+        RequestSpec request;
+        request.url = "http://127.0.0.1:1/";
+        CollectingSink sink;
+        const auto summary = runLoad(request, LoadModel::constantRate(100, Nanos{0}), options(), sink);
+        QVERIFY(!summary.ok());
+        QCOMPARE(summary.error().code, ErrorCode::InvalidInput);
     }
 
 private:

@@ -52,6 +52,38 @@ private slots:
         QCOMPARE(schedule.expectedCount(500ms, 1500ms), 500.0);
     }
 
+    void longRunHasExactCount_data() {
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<qint64>("seconds");
+        QTest::addRow("20k for 30 s") << 20000.0 << qint64(30);
+        QTest::addRow("1k for 30 s") << 1000.0 << qint64(30);
+        QTest::addRow("333 for 7 s") << 333.0 << qint64(7);
+        QTest::addRow("0.1 for 30 s") << 0.1 << qint64(30);
+    }
+    void longRunHasExactCount() {
+        QFETCH(double, rate);
+        QFETCH(qint64, seconds);
+        const ArrivalSchedule schedule(stages({{rate, rate, std::chrono::seconds(seconds)}}));
+        const auto times = allArrivals(schedule);
+        QCOMPARE(double(times.size()), rate * double(seconds));
+        QVERIFY(times.back() < std::chrono::seconds(seconds));
+    }
+
+    void rampCountsAreExact_data() {
+        QTest::addColumn<double>("to");
+        QTest::addColumn<qint64>("millis");
+        for (int to : {3, 7, 10, 99, 1000, 4321})
+            for (qint64 millis : {700, 1000, 3300})
+                QTest::addRow("0->%d over %lld ms", to, millis) << double(to) << millis;
+    }
+    void rampCountsAreExact() {
+        QFETCH(double, to);
+        QFETCH(qint64, millis);
+        const ArrivalSchedule schedule(stages({{0, to, std::chrono::milliseconds(millis)}}));
+        const double expected = to * double(millis) / 1000 / 2;
+        QCOMPARE(double(allArrivals(schedule).size()), std::ceil(expected - 1e-9));
+    }
+
     void stepStages() {
         const ArrivalSchedule schedule(stages({{100, 100, 1s}, {300, 300, 1s}}));
         const auto times = allArrivals(schedule);

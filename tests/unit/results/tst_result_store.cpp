@@ -508,8 +508,13 @@ private slots:
             QVERIFY(raw.exec("UPDATE runs SET owner_host = 'another-host' WHERE id = " + std::to_string(elsewhere)));
         }
         {
-            auto reader = ResultStore::open(path, true); // read-only opens leave runs alone
-            QCOMPARE(reader->runRow(abandoned)->status, engine::RunStatus::Running);
+            // A read-only open reports the run as incomplete without writing it.
+            auto reader = ResultStore::open(path, true);
+            QCOMPARE(reader->runRow(abandoned)->status, engine::RunStatus::Incomplete);
+            QCOMPARE(reader->runRow(ours)->status, engine::RunStatus::Running);
+            test::RawDb raw(path);
+            QCOMPARE(raw.text("SELECT status FROM runs WHERE id = " + std::to_string(abandoned)),
+                     std::string("running"));
         }
         auto store = openStore(path);
         QCOMPARE(store.runRow(ours)->status, engine::RunStatus::Running); // this test process is alive
@@ -519,6 +524,9 @@ private slots:
         QCOMPARE(row->status, engine::RunStatus::Incomplete);
         QVERIFY2(QString::fromStdString(row->message).contains(QStringLiteral("pid %1").arg(gone)),
                  row->message.c_str());
+        test::RawDb raw(path);
+        QCOMPARE(raw.text("SELECT status FROM runs WHERE id = " + std::to_string(abandoned)),
+                 std::string("incomplete"));
     }
 
     void integrityCheck() {

@@ -1,0 +1,461 @@
+// The wrapper contract (benchmarks/README.md) for every benchmark in every language it lists: each
+// benchmarks/*/benchmark.yaml is discovered, its wrapper started on an ephemeral loopback port, and its `test` input,
+// `invalid` event, non-JSON body and both CloudEvents modes sent to it. Results of the `test` input must agree
+// across languages. A language whose runtime is missing skips with the reason.
+#include "model/yaml_reader.h"
+#include "testutils.h"
+
+#include <QDir>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QtTest>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+using namespace faaswb;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kRequestTimeoutMs = 30'000;
+const QByteArray kJson = "application/json";
+const QByteArray kStructured = "application/cloudevents+json";
+
+struct Manifest {
+    QString id;
+    QStringList languages;
+    json testInput;
+    std::optional<json> invalid; // absent or null: every JSON event is acceptable
+    std::vector<std::string> required;
+    std::vector<std::string> vary; // output keys whose values may differ between languages
+};
+
+std::vector<std::string> stringList(const std::optional<json>& value) {
+    std::vector<std::string> strings;
+    if (value && value->is_array())
+        for (const auto& item : *value)
+            strings.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    return strings;
+}
+
+// Reads benchmark.yaml with the same YAML-to-JSON rules the experiment loader uses for inputs.
+std::optional<Manifest> readManifest(const QString& path, QString& error) {
+    model::YamlReader reader(path.toStdString());
+    try {
+        const model::Field root = reader.root(YAML::LoadFile(path.toStdString()));
+        Manifest manifest;
+        manifest.id = QString::fromStdString(reader.text(reader.child(root, "id")).value_or(""));
+        for (const auto& language : stringList(reader.json(reader.child(root, "languages"))))
+            manifest.languages << QString::fromStdString(language);
+        manifest.testInput = reader.json(reader.child(reader.child(root, "inputs"), "test")).value_or(json());
+        manifest.invalid = reader.json(reader.child(root, "invalid"));
+        if (manifest.invalid && manifest.invalid->is_null())
+            manifest.invalid.reset();
+        const model::Field output = reader.child(root, "output");
+        manifest.required = stringList(reader.json(reader.child(output, "required")));
+        manifest.vary = stringList(reader.json(reader.child(output, "vary")));
+        for (const auto& issue : reader.takeIssues())
+            error += QString::fromStdString(issue.message) + u'\n';
+        return error.isEmpty() ? std::optional(manifest) : std::nullopt;
+    } catch (const YAML::Exception& e) {
+        error = QString::fromStdString(e.what());
+        return std::nullopt;
+    }
+}
+
+std::vector<Manifest> discoverManifests(QString& errors) {
+    std::vector<Manifest> manifests;
+    const QDir root(test::sourcePath(QStringLiteral("benchmarks")));
+    for (const QString& folder : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QString path = root.filePath(folder + QStringLiteral("/benchmark.yaml"));
+        if (!QFile::exists(path))
+            continue;
+        QString error;
+        if (auto manifest = readManifest(path, error))
+            manifests.push_back(std::move(*manifest));
+        else
+            errors += path + QStringLiteral(": ") + error + u'\n';
+    }
+    return manifests;
+}
+
+// Debian's python3 first: benchmarks' dependencies are Debian python3-* packages, which only it can import.
+QString findPython() {
+    const QString configured = qEnvironmentVariable("FAASWB_PYTHON");
+    if (!configured.isEmpty())
+        return configured;
+    if (QFileInfo(QStringLiteral("/usr/bin/python3")).isExecutable())
+        return QStringLiteral("/usr/bin/python3");
+    return QStandardPaths::findExecutable(QStringLiteral("python3"));
+}
+
+QString findNode() {
+    const QString configured = qEnvironmentVariable("FAASWB_NODE");
+    if (!configured.isEmpty())
+        return configured;
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    return node.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("nodejs")) : node;
+}
+
+struct Command {
+    QString program;
+    QStringList args;
+    QString missing; // why it cannot run here, when it cannot
+};
+
+Command wrapperCommand(const QString& language, const QString& id) {
+    const auto source = [&id](const QString& relative) { return test::sourcePath(relative.arg(id)); };
+    if (language == u"cpp")
+        return {test::binaryPath(QStringLiteral("faaswb-function-host")), {id}, {}};
+    if (language == u"python") {
+        const QString python = findPython();
+        return {python,
+                {test::sourcePath(QStringLiteral("benchmarks/wrappers/python/server.py")),
+                 source(QStringLiteral("benchmarks/%1/python/function.py"))},
+                python.isEmpty() ? QStringLiteral("no python3 on PATH (packaging/install-deps.sh installs it)") : ""};
+    }
+    if (language == u"nodejs") {
+        const QString node = findNode();
+        return {node,
+                {test::sourcePath(QStringLiteral("benchmarks/wrappers/nodejs/server.js")),
+                 source(QStringLiteral("benchmarks/%1/nodejs/function.js"))},
+                node.isEmpty() ? QStringLiteral("no node on PATH (packaging/install-deps.sh installs nodejs)") : ""};
+    }
+    return {{}, {}, QStringLiteral("unknown language ") + language};
+}
+
+QProcessEnvironment wrapperEnvironment(const QString& zipkinEndpoint = {}) {
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PORT"), QStringLiteral("0"));
+    for (const char* name : {"HOST", "ZIPKIN_ENDPOINT", "FAASWB_INSTANCE", "FAASWB_SERVICE_NAME", "K_SINK"})
+        environment.remove(QString::fromLatin1(name));
+    if (!zipkinEndpoint.isEmpty())
+        environment.insert(QStringLiteral("ZIPKIN_ENDPOINT"), zipkinEndpoint);
+    return environment;
+}
+
+struct Reply {
+    int status = 0;
+    QByteArray body;
+    std::map<QByteArray, QByteArray> headers; // names in lower case
+    QString networkError;
+
+    QByteArray header(const char* name) const {
+        const auto found = headers.find(QByteArray(name).toLower());
+        return found == headers.end() ? QByteArray() : found->second;
+    }
+    json bodyJson() const { return json::parse(body.toStdString(), nullptr, false); }
+    QString describe() const {
+        return QStringLiteral("HTTP %1 %2 %3").arg(status).arg(QString::fromUtf8(body.left(300)), networkError);
+    }
+};
+
+// One HTTP client per wrapper; QNetworkAccessManager reuses its connections, so keep-alive is exercised too.
+class Client {
+public:
+    explicit Client(QString baseUrl)
+        : m_baseUrl(std::move(baseUrl)) {}
+
+    Reply get(const QString& path) { return send("GET", path, {}, {}); }
+    Reply post(const QByteArray& body, const std::map<QByteArray, QByteArray>& headers = {{"Content-Type", kJson}}) {
+        return send("POST", QStringLiteral("/"), body, headers);
+    }
+    Reply postJson(const json& value) { return post(QByteArray::fromStdString(value.dump())); }
+
+private:
+    Reply send(const QByteArray& verb, const QString& path, const QByteArray& body,
+               const std::map<QByteArray, QByteArray>& headers) {
+        QNetworkRequest request(QUrl(m_baseUrl + path));
+        request.setTransferTimeout(kRequestTimeoutMs);
+        for (const auto& [name, value] : headers)
+            request.setRawHeader(name, value);
+        std::unique_ptr<QNetworkReply> reply(m_network.sendCustomRequest(request, verb, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished() && !finished.wait(kRequestTimeoutMs + 1000))
+            return {0, {}, {}, QStringLiteral("no reply within %1 ms").arg(kRequestTimeoutMs)};
+        Reply result{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), {}, {}};
+        for (const auto& [name, value] : reply->rawHeaderPairs())
+            result.headers[name.toLower()] = value;
+        if (result.status == 0)
+            result.networkError = reply->errorString();
+        return result;
+    }
+
+    QString m_baseUrl;
+    QNetworkAccessManager m_network;
+};
+
+bool hasKeys(const json& value, const std::vector<std::string>& keys, QString& missing) {
+    for (const auto& key : keys)
+        if (!value.is_object() || !value.contains(key))
+            missing += QString::fromStdString(key) + u' ';
+    return missing.isEmpty();
+}
+
+// Equal JSON, with numbers compared to a relative 1e-6 (the languages' float arithmetic may differ in the last bits).
+bool agrees(const json& a, const json& b) {
+    if (a.is_number() && b.is_number()) {
+        const double x = a.get<double>();
+        const double y = b.get<double>();
+        return std::abs(x - y) <= 1e-6 * std::max({1.0, std::abs(x), std::abs(y)});
+    }
+    if (a.type() != b.type() || a.size() != b.size())
+        return false;
+    if (a.is_object())
+        return std::all_of(a.items().begin(), a.items().end(), [&b](const auto& item) {
+            return b.contains(item.key()) && agrees(item.value(), b[item.key()]);
+        });
+    if (a.is_array())
+        return std::equal(a.begin(), a.end(), b.begin(), [](const json& x, const json& y) { return agrees(x, y); });
+    return a == b;
+}
+
+// A stand-in Zipkin collector: accepts POSTs on a loopback port, answers 202 and keeps the bodies.
+class SpanCollector : public QObject {
+    Q_OBJECT
+public:
+    SpanCollector() {
+        connect(&m_server, &QTcpServer::newConnection, this, &SpanCollector::accept);
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+    QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1/api/v2/spans").arg(m_server.serverPort()); }
+    const std::vector<json>& spans() const { return m_spans; }
+
+signals:
+    void spansReceived();
+
+private:
+    void accept() {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    }
+
+    void readFrom(QTcpSocket* socket) {
+        QByteArray& buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        static const QRegularExpression lengthPattern(QStringLiteral("(?i)content-length:\\s*(\\d+)"));
+        const auto match = lengthPattern.match(QString::fromLatin1(buffer.left(headerEnd)));
+        const qsizetype length = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+        if (buffer.size() < headerEnd + 4 + length)
+            return;
+        const json batch = json::parse(buffer.mid(headerEnd + 4, length).toStdString(), nullptr, false);
+        buffer.remove(0, headerEnd + 4 + length);
+        socket->write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+        for (const auto& span : batch.is_array() ? batch : json::array())
+            m_spans.push_back(span);
+        emit spansReceived();
+    }
+
+    QTcpServer m_server;
+    std::map<QTcpSocket*, QByteArray> m_buffers;
+    std::vector<json> m_spans;
+};
+
+} // namespace
+
+class TestBenchmarks : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QString errors;
+        m_manifests = discoverManifests(errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors));
+        QVERIFY2(!m_manifests.empty(), "no benchmarks/*/benchmark.yaml found");
+    }
+
+    void manifests_data() {
+        QTest::addColumn<int>("index");
+        for (std::size_t i = 0; i < m_manifests.size(); ++i)
+            QTest::addRow("%s", qPrintable(m_manifests[i].id)) << static_cast<int>(i);
+    }
+
+    void manifests() {
+        QFETCH(int, index);
+        const Manifest& manifest = m_manifests.at(static_cast<std::size_t>(index));
+        const QString folder = test::sourcePath(QStringLiteral("benchmarks/") + manifest.id);
+        QVERIFY2(QFileInfo(folder).isDir(), "the id must equal the folder name");
+        QVERIFY2(!manifest.languages.isEmpty(), "languages is empty");
+        QVERIFY2(manifest.testInput.is_object(), "inputs.test must be a mapping (the JSON event sent)");
+    }
+
+    void contract_data() {
+        QTest::addColumn<int>("index");
+        QTest::addColumn<QString>("language");
+        for (std::size_t i = 0; i < m_manifests.size(); ++i)
+            for (const QString& language : m_manifests[i].languages)
+                QTest::addRow("%s/%s", qPrintable(m_manifests[i].id), qPrintable(language))
+                    << static_cast<int>(i) << language;
+    }
+
+    void contract() {
+        QFETCH(int, index);
+        QFETCH(QString, language);
+        const Manifest& manifest = m_manifests.at(static_cast<std::size_t>(index));
+        const auto server = startWrapper(manifest.id, language);
+        if (!server)
+            return; // skipped or failed inside
+        Client client(server->baseUrl());
+        for (const auto check : {&TestBenchmarks::checkHealth, &TestBenchmarks::checkInvocations,
+                                 &TestBenchmarks::checkRejections, &TestBenchmarks::checkCloudEvents}) {
+            (this->*check)(client, manifest, language);
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+
+    void tracing_data() {
+        QTest::addColumn<QString>("language");
+        for (const char* language : {"cpp", "python", "nodejs"})
+            QTest::addRow("%s", language) << QString::fromLatin1(language);
+    }
+
+    // One B3-traced call to 000.noop: the wrapper posts a SERVER span, child of the caller's span, to Zipkin.
+    void tracing() {
+        QFETCH(QString, language);
+        SpanCollector collector;
+        const auto server = startWrapper(QStringLiteral("000.noop"), language, collector.endpoint());
+        if (!server)
+            return;
+        Client client(server->baseUrl());
+        const QByteArray traceId = "463ac35c9f6413ad48485a3953bb6124";
+        const Reply reply = client.post("{}", {{"Content-Type", kJson},
+                                               {"X-B3-TraceId", traceId},
+                                               {"X-B3-SpanId", "a2fb4a1d1a96d312"},
+                                               {"X-B3-Sampled", "1"}});
+        QCOMPARE(reply.status, 200);
+        QSignalSpy received(&collector, &SpanCollector::spansReceived);
+        QVERIFY2(!collector.spans().empty() || received.wait(10'000), "no span reached the collector");
+        const json& span = collector.spans().front();
+        QCOMPARE(span.value("traceId", ""), traceId.toStdString());
+        QCOMPARE(span.value("parentId", ""), std::string("a2fb4a1d1a96d312"));
+        QCOMPARE(span.value("name", ""), std::string("function"));
+        QCOMPARE(span.value("kind", ""), std::string("SERVER"));
+        QCOMPARE(span["localEndpoint"].value("serviceName", ""), std::string("000.noop"));
+        QVERIFY(span.value("id", "").size() == 16 && span.value("duration", 0) > 0);
+    }
+
+private:
+    std::unique_ptr<test::ServerProcess> startWrapper(const QString& id, const QString& language,
+                                                      const QString& zipkinEndpoint = {}) {
+        const Command command = wrapperCommand(language, id);
+        if (!command.missing.isEmpty()) {
+            QTest::qSkip(qPrintable(command.missing), __FILE__, __LINE__);
+            return nullptr;
+        }
+        auto server = test::ServerProcess::start(command.program, command.args, wrapperEnvironment(zipkinEndpoint));
+        if (!server)
+            QTest::qFail(qPrintable(QStringLiteral("%1 did not start (its stderr is above)").arg(command.program)),
+                         __FILE__, __LINE__);
+        return server;
+    }
+
+    // Each check takes (client, manifest, language); a failed QVERIFY returns from the check only.
+    void checkHealth(Client& client, const Manifest&, const QString&) {
+        const Reply health = client.get(QStringLiteral("/healthz"));
+        QVERIFY2(health.status == 200, qPrintable(health.describe()));
+        QCOMPARE(health.bodyJson().value("ready", false), true);
+        QCOMPARE(client.get(QStringLiteral("/no-such-path")).status, 404);
+        QCOMPARE(client.get(QStringLiteral("/")).status, 405);
+    }
+
+    void checkInvocations(Client& client, const Manifest& manifest, const QString& language) {
+        const Reply first = client.postJson(manifest.testInput);
+        QVERIFY2(first.status == 200, qPrintable(first.describe()));
+        json body = first.bodyJson();
+        QString missing;
+        QVERIFY2(hasKeys(body, {"result", "begin_us", "end_us", "cold", "instance"}, missing), qPrintable(missing));
+        QVERIFY2(hasKeys(body["result"], manifest.required, missing),
+                 qPrintable(QStringLiteral("result lacks ") + missing));
+        QVERIFY(first.header("X-Faaswb-Handler-Begin-Us").toLongLong() > 0);
+        QVERIFY(first.header("X-Faaswb-Handler-Begin-Us").toLongLong() <=
+                first.header("X-Faaswb-Handler-End-Us").toLongLong());
+        QCOMPARE(first.header("X-Faaswb-Handler-Begin-Us").toLongLong(), body["begin_us"].get<qint64>());
+        QCOMPARE(first.header("X-Faaswb-First-Invocation"), QByteArray("1"));
+        QCOMPARE(body["cold"], json(true));
+        QCOMPARE(first.header("X-Faaswb-Instance").toStdString(), body["instance"].get<std::string>());
+        const Reply second = client.postJson(manifest.testInput);
+        QVERIFY2(second.status == 200, qPrintable(second.describe()));
+        QCOMPARE(second.header("X-Faaswb-First-Invocation"), QByteArray("0"));
+        QCOMPARE(second.bodyJson()["cold"], json(false));
+        checkAgreement(manifest, language, body["result"]);
+    }
+
+    // The required outputs of inputs.test must be the same in every language (minus output.vary).
+    void checkAgreement(const Manifest& manifest, const QString& language, const json& result) {
+        json compared = json::object();
+        for (const auto& key : manifest.required)
+            if (std::find(manifest.vary.begin(), manifest.vary.end(), key) == manifest.vary.end())
+                compared[key] = result.value(key, json());
+        const auto [reference, inserted] = m_references.try_emplace(manifest.id, language, compared);
+        if (inserted)
+            return;
+        const QString message = QStringLiteral("%1 answers %2, %3 answered %4")
+                                    .arg(language, QString::fromStdString(compared.dump()), reference->second.first,
+                                         QString::fromStdString(reference->second.second.dump()));
+        QVERIFY2(agrees(compared, reference->second.second), qPrintable(message));
+    }
+
+    void checkRejections(Client& client, const Manifest& manifest, const QString&) {
+        if (manifest.invalid) {
+            const Reply invalid = client.postJson(*manifest.invalid);
+            QVERIFY2(invalid.status == 400, qPrintable(invalid.describe()));
+            QVERIFY2(invalid.bodyJson()["error"].is_string(), qPrintable(invalid.describe()));
+            const Reply after = client.postJson(manifest.testInput);
+            QVERIFY2(after.status == 200, qPrintable(QStringLiteral("after the invalid event: ") + after.describe()));
+        }
+        const Reply notJson = client.post("this is {not json");
+        QVERIFY2(notJson.status == 400, qPrintable(notJson.describe()));
+        QVERIFY2(notJson.bodyJson()["error"].is_string(), qPrintable(notJson.describe()));
+        QCOMPARE(client.get(QStringLiteral("/healthz")).status, 200);
+    }
+
+    void checkCloudEvents(Client& client, const Manifest& manifest, const QString&) {
+        QString missing;
+        const Reply binary =
+            client.post(QByteArray::fromStdString(manifest.testInput.dump()), {{"Content-Type", kJson},
+                                                                               {"ce-specversion", "1.0"},
+                                                                               {"ce-id", "faaswb-test-1"},
+                                                                               {"ce-source", "/faaswb/tests"},
+                                                                               {"ce-type", "dev.faaswb.test"}});
+        QVERIFY2(binary.status == 200, qPrintable(binary.describe()));
+        QCOMPARE(binary.header("ce-type"), QByteArray("dev.faaswb.response"));
+        QCOMPARE(binary.header("ce-source"), ("/faaswb/" + manifest.id).toUtf8());
+        QVERIFY(!binary.header("ce-id").isEmpty() && binary.header("ce-id") != "faaswb-test-1");
+        QCOMPARE(binary.header("ce-specversion"), QByteArray("1.0"));
+        QVERIFY2(hasKeys(binary.bodyJson()["result"], manifest.required, missing), qPrintable(binary.describe()));
+
+        const json envelope{{"specversion", "1.0"},
+                            {"id", "faaswb-test-2"},
+                            {"source", "/faaswb/tests"},
+                            {"type", "dev.faaswb.test"},
+                            {"datacontenttype", "application/json"},
+                            {"data", manifest.testInput}};
+        const Reply structured =
+            client.post(QByteArray::fromStdString(envelope.dump()), {{"Content-Type", kStructured}});
+        QVERIFY2(structured.status == 200, qPrintable(structured.describe()));
+        QVERIFY(structured.header("Content-Type").startsWith(kStructured));
+        json reply = structured.bodyJson();
+        QCOMPARE(reply.value("type", ""), std::string("dev.faaswb.response"));
+        QCOMPARE(reply.value("source", ""), "/faaswb/" + manifest.id.toStdString());
+        QCOMPARE(reply.value("specversion", ""), std::string("1.0"));
+        QVERIFY2(hasKeys(reply["data"]["result"], manifest.required, missing), qPrintable(structured.describe()));
+    }
+
+    std::vector<Manifest> m_manifests;
+    std::map<QString, std::pair<QString, json>> m_references; // benchmark id -> (first language, its outputs)
+};
+
+QTEST_GUILESS_MAIN(TestBenchmarks)
+#include "tst_benchmarks.moc"
