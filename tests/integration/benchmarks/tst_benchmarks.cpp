@@ -4,6 +4,7 @@
 // across languages. A language whose runtime is missing skips with the reason.
 #include "model/yaml_reader.h"
 #include "testutils.h"
+#include "wrapper_support.h"
 
 #include <QDir>
 #include <QNetworkAccessManager>
@@ -86,61 +87,6 @@ std::vector<Manifest> discoverManifests(QString& errors) {
     return manifests;
 }
 
-// Debian's python3 first: benchmarks' dependencies are Debian python3-* packages, which only it can import.
-QString findPython() {
-    const QString configured = qEnvironmentVariable("FAASWB_PYTHON");
-    if (!configured.isEmpty())
-        return configured;
-    if (QFileInfo(QStringLiteral("/usr/bin/python3")).isExecutable())
-        return QStringLiteral("/usr/bin/python3");
-    return QStandardPaths::findExecutable(QStringLiteral("python3"));
-}
-
-QString findNode() {
-    const QString configured = qEnvironmentVariable("FAASWB_NODE");
-    if (!configured.isEmpty())
-        return configured;
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    return node.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("nodejs")) : node;
-}
-
-struct Command {
-    QString program;
-    QStringList args;
-    QString missing; // why it cannot run here, when it cannot
-};
-
-Command wrapperCommand(const QString& language, const QString& id) {
-    const auto source = [&id](const QString& relative) { return test::sourcePath(relative.arg(id)); };
-    if (language == u"cpp")
-        return {test::binaryPath(QStringLiteral("faaswb-function-host")), {id}, {}};
-    if (language == u"python") {
-        const QString python = findPython();
-        return {python,
-                {test::sourcePath(QStringLiteral("benchmarks/wrappers/python/server.py")),
-                 source(QStringLiteral("benchmarks/%1/python/function.py"))},
-                python.isEmpty() ? QStringLiteral("no python3 on PATH (packaging/install-deps.sh installs it)") : ""};
-    }
-    if (language == u"nodejs") {
-        const QString node = findNode();
-        return {node,
-                {test::sourcePath(QStringLiteral("benchmarks/wrappers/nodejs/server.js")),
-                 source(QStringLiteral("benchmarks/%1/nodejs/function.js"))},
-                node.isEmpty() ? QStringLiteral("no node on PATH (packaging/install-deps.sh installs nodejs)") : ""};
-    }
-    return {{}, {}, QStringLiteral("unknown language ") + language};
-}
-
-QProcessEnvironment wrapperEnvironment(const QString& zipkinEndpoint = {}) {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("PORT"), QStringLiteral("0"));
-    for (const char* name : {"HOST", "ZIPKIN_ENDPOINT", "FAASWB_INSTANCE", "FAASWB_SERVICE_NAME", "K_SINK"})
-        environment.remove(QString::fromLatin1(name));
-    if (!zipkinEndpoint.isEmpty())
-        environment.insert(QStringLiteral("ZIPKIN_ENDPOINT"), zipkinEndpoint);
-    return environment;
-}
-
 struct Reply {
     int status = 0;
     QByteArray body;
@@ -217,52 +163,6 @@ bool agrees(const json& a, const json& b) {
     return a == b;
 }
 
-// A stand-in Zipkin collector: accepts POSTs on a loopback port, answers 202 and keeps the bodies.
-class SpanCollector : public QObject {
-    Q_OBJECT
-public:
-    SpanCollector() {
-        connect(&m_server, &QTcpServer::newConnection, this, &SpanCollector::accept);
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1/api/v2/spans").arg(m_server.serverPort()); }
-    const std::vector<json>& spans() const { return m_spans; }
-
-signals:
-    void spansReceived();
-
-private:
-    void accept() {
-        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        }
-    }
-
-    void readFrom(QTcpSocket* socket) {
-        QByteArray& buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
-            return;
-        static const QRegularExpression lengthPattern(QStringLiteral("(?i)content-length:\\s*(\\d+)"));
-        const auto match = lengthPattern.match(QString::fromLatin1(buffer.left(headerEnd)));
-        const qsizetype length = match.hasMatch() ? match.captured(1).toLongLong() : 0;
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        const json batch = json::parse(buffer.mid(headerEnd + 4, length).toStdString(), nullptr, false);
-        buffer.remove(0, headerEnd + 4 + length);
-        socket->write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
-        for (const auto& span : batch.is_array() ? batch : json::array())
-            m_spans.push_back(span);
-        emit spansReceived();
-    }
-
-    QTcpServer m_server;
-    std::map<QTcpSocket*, QByteArray> m_buffers;
-    std::vector<json> m_spans;
-};
-
 } // namespace
 
 class TestBenchmarks : public QObject {
@@ -324,8 +224,9 @@ private slots:
     // One B3-traced call to 000.noop: the wrapper posts a SERVER span, child of the caller's span, to Zipkin.
     void tracing() {
         QFETCH(QString, language);
-        SpanCollector collector;
-        const auto server = startWrapper(QStringLiteral("000.noop"), language, collector.endpoint());
+        test::CaptureServer collector(nlohmann::json::object(), 202); // a stand-in Zipkin collector
+        const auto server = startWrapper(QStringLiteral("000.noop"), language,
+                                         collector.url() + QStringLiteral("api/v2/spans"));
         if (!server)
             return;
         Client client(server->baseUrl());
@@ -335,9 +236,11 @@ private slots:
                                                {"X-B3-SpanId", "a2fb4a1d1a96d312"},
                                                {"X-B3-Sampled", "1"}});
         QCOMPARE(reply.status, 200);
-        QSignalSpy received(&collector, &SpanCollector::spansReceived);
-        QVERIFY2(!collector.spans().empty() || received.wait(10'000), "no span reached the collector");
-        const json& span = collector.spans().front();
+        QSignalSpy received(&collector, &test::CaptureServer::requestReceived);
+        QVERIFY2(!collector.requests().empty() || received.wait(10'000), "no span reached the collector");
+        const json& batch = collector.requests().front().body;
+        QVERIFY2(batch.is_array() && !batch.empty(), batch.dump().c_str());
+        const json& span = batch.front();
         QCOMPARE(span.value("traceId", ""), traceId.toStdString());
         QCOMPARE(span.value("parentId", ""), std::string("a2fb4a1d1a96d312"));
         QCOMPARE(span.value("name", ""), std::string("function"));
@@ -349,16 +252,10 @@ private slots:
 private:
     std::unique_ptr<test::ServerProcess> startWrapper(const QString& id, const QString& language,
                                                       const QString& zipkinEndpoint = {}) {
-        const Command command = wrapperCommand(language, id);
-        if (!command.missing.isEmpty()) {
-            QTest::qSkip(qPrintable(command.missing), __FILE__, __LINE__);
-            return nullptr;
-        }
-        auto server = test::ServerProcess::start(command.program, command.args, wrapperEnvironment(zipkinEndpoint));
-        if (!server)
-            QTest::qFail(qPrintable(QStringLiteral("%1 did not start (its stderr is above)").arg(command.program)),
-                         __FILE__, __LINE__);
-        return server;
+        std::map<QString, QString> extra;
+        if (!zipkinEndpoint.isEmpty())
+            extra[QStringLiteral("ZIPKIN_ENDPOINT")] = zipkinEndpoint;
+        return test::startWrapper(id, language, extra);
     }
 
     // Each check takes (client, manifest, language); a failed QVERIFY returns from the check only.

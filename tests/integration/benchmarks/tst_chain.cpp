@@ -3,6 +3,7 @@
 // (trace headers, binary-mode CloudEvent attributes, the payload unchanged), and 710.event-producer delivering to
 // 711.event-consumer. A language whose runtime is missing skips with the reason.
 #include "testutils.h"
+#include "wrapper_support.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -16,6 +17,7 @@
 #include <optional>
 
 using namespace faaswb;
+using faaswb::test::CaptureServer;
 using nlohmann::json;
 
 namespace {
@@ -23,45 +25,6 @@ namespace {
 constexpr int kTimeoutMs = 30'000;
 const QByteArray kTraceId = "463ac35c9f6413ad48485a3953bb6124";
 const QByteArray kSpanId = "a2fb4a1d1a96d312";
-
-QString findRuntime(const char* variable, const QStringList& names) {
-    const QString configured = qEnvironmentVariable(variable);
-    if (!configured.isEmpty())
-        return configured;
-    for (const QString& name : names) {
-        const QString found = QStandardPaths::findExecutable(name);
-        if (!found.isEmpty())
-            return found;
-    }
-    return {};
-}
-
-struct Command {
-    QString program;
-    QStringList args;
-};
-
-// Debian's python3 first, as in tst_benchmarks: benchmarks' dependencies are Debian python3-* packages.
-std::optional<Command> wrapperCommand(const QString& language, const QString& id) {
-    const auto source = [](const char* relative) { return test::sourcePath(QString::fromLatin1(relative)); };
-    const auto function = [&](const char* file) {
-        return test::sourcePath(QStringLiteral("benchmarks/%1/%2").arg(id, QString::fromLatin1(file)));
-    };
-    if (language == u"cpp")
-        return Command{test::binaryPath(QStringLiteral("faaswb-function-host")), {id}};
-    if (language == u"python") {
-        const QString python = QFileInfo(QStringLiteral("/usr/bin/python3")).isExecutable()
-                                   ? QStringLiteral("/usr/bin/python3")
-                                   : findRuntime("FAASWB_PYTHON", {QStringLiteral("python3")});
-        if (python.isEmpty())
-            return std::nullopt;
-        return Command{python, {source("benchmarks/wrappers/python/server.py"), function("python/function.py")}};
-    }
-    const QString node = findRuntime("FAASWB_NODE", {QStringLiteral("node"), QStringLiteral("nodejs")});
-    if (node.isEmpty())
-        return std::nullopt;
-    return Command{node, {source("benchmarks/wrappers/nodejs/server.js"), function("nodejs/function.js")}};
-}
 
 struct Reply {
     int status = 0;
@@ -85,65 +48,6 @@ Reply postJson(QNetworkAccessManager& network, const QString& url, const json& e
     return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
             json::parse(reply->readAll().toStdString(), nullptr, false)};
 }
-
-// A loopback HTTP server standing in for the next step or the sink: it keeps every request it receives (header
-// names in lower case) and answers each with `answer`.
-class CaptureServer : public QObject {
-    Q_OBJECT
-public:
-    struct Request {
-        std::map<QByteArray, QByteArray> headers;
-        json body;
-    };
-
-    explicit CaptureServer(json answer)
-        : m_answer(std::move(answer)) {
-        connect(&m_server, &QTcpServer::newConnection, this, &CaptureServer::accept);
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/").arg(m_server.serverPort()); }
-    const std::vector<Request>& requests() const { return m_requests; }
-
-signals:
-    void requestReceived();
-
-private:
-    void accept() {
-        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        }
-    }
-
-    // Keep-alive clients send several requests on one connection: take every complete one in the buffer.
-    void readFrom(QTcpSocket* socket) {
-        QByteArray& buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        for (qsizetype headerEnd = buffer.indexOf("\r\n\r\n"); headerEnd >= 0; headerEnd = buffer.indexOf("\r\n\r\n")) {
-            Request request;
-            for (const QByteArray& line : buffer.left(headerEnd).split('\n').mid(1)) {
-                const qsizetype colon = line.indexOf(':');
-                if (colon > 0)
-                    request.headers[line.left(colon).trimmed().toLower()] = line.mid(colon + 1).trimmed();
-            }
-            const qsizetype length = request.headers["content-length"].toLongLong();
-            if (buffer.size() < headerEnd + 4 + length)
-                return;
-            request.body = json::parse(buffer.mid(headerEnd + 4, length).toStdString(), nullptr, false);
-            buffer.remove(0, headerEnd + 4 + length);
-            const QByteArray answer = QByteArray::fromStdString(m_answer.dump());
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                          QByteArray::number(answer.size()) + "\r\n\r\n" + answer);
-            m_requests.push_back(std::move(request));
-            emit requestReceived();
-        }
-    }
-
-    QTcpServer m_server;
-    json m_answer;
-    std::map<QTcpSocket*, QByteArray> m_buffers;
-    std::vector<Request> m_requests;
-};
 
 } // namespace
 
@@ -296,25 +200,7 @@ private:
 
     std::unique_ptr<test::ServerProcess> startWrapper(const QString& id, const QString& language,
                                                       const std::map<QString, QString>& extra = {}) {
-        const auto command = wrapperCommand(language, id);
-        if (!command) {
-            QTest::qSkip(
-                qPrintable(
-                    QStringLiteral("no %1 runtime on PATH (packaging/install-deps.sh installs it)").arg(language)),
-                __FILE__, __LINE__);
-            return nullptr;
-        }
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        for (const char* name : {"HOST", "ZIPKIN_ENDPOINT", "FAASWB_INSTANCE", "FAASWB_SERVICE_NAME", "K_SINK"})
-            environment.remove(QString::fromLatin1(name));
-        environment.insert(QStringLiteral("PORT"), QStringLiteral("0"));
-        for (const auto& [name, value] : extra)
-            environment.insert(name, value);
-        auto server = test::ServerProcess::start(command->program, command->args, environment);
-        if (!server)
-            QTest::qFail(qPrintable(command->program + QStringLiteral(" did not start (its stderr is above)")),
-                         __FILE__, __LINE__);
-        return server;
+        return test::startWrapper(id, language, extra);
     }
 
     QNetworkAccessManager m_network;
