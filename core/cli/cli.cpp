@@ -57,11 +57,16 @@ std::vector<Command> buildCommands() {
          exportRun},
         {loadSpec(), loadUrl},
         {{"benchmarks", "", "Lists the benchmark suite: id, languages, description.", {}, {}}, listBenchmarks},
-        {{"local-platform", "[--api-port N] [--ingress-port N] [--state-dir DIR]",
+        {{"local-platform",
+          "[--api-port N] [--ingress-port N] [--broker-port N] [--state-dir DIR] [--autoscaler KEY=VALUE]...",
           "Runs the embedded local platform (a miniature Knative) in the foreground.", {},
           {{"api-port", "N", "control API port (default: ephemeral)"},
            {"ingress-port", "N", "ingress gateway port (default: ephemeral)"},
-           {"state-dir", "DIR", "where state.json and kubeconfig are written"}}},
+           {"broker-port", "N", "eventing broker ingress port (default: ephemeral)"},
+           {"state-dir", "DIR", "where state.json and kubeconfig are written (default: under $XDG_RUNTIME_DIR)"},
+           {"autoscaler", "KEY=VALUE",
+            "override a config-autoscaler default, e.g. stable-window=6s or scale-to-zero-grace-period=2s", true},
+           {"bind", "ADDRESS", "listen on ADDRESS instead of 127.0.0.1 (exposes the platform; prints a warning)"}}},
          localPlatform},
     };
 }

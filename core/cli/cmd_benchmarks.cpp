@@ -66,9 +66,4 @@ int listBenchmarks(const Arguments&) {
     return 0;
 }
 
-int localPlatform(const Arguments&) {
-    return fail(platformError("the embedded local platform is not part of this build yet; "
-                              "use an experiment with an `http` platform meanwhile"));
-}
-
 } // namespace faaswb::cli

@@ -89,6 +89,20 @@ const std::vector<AutoscalerSet::TickOutcome>& AutoscalerSet::reconcileDue(TimeP
     return m_outcomes;
 }
 
+std::optional<RevisionTick> AutoscalerSet::reconcileNow(const std::string& revision, TimePoint now) {
+    const auto it = m_entries.find(revision);
+    if (it == m_entries.end())
+        return std::nullopt;
+    Entry& entry = it->second;
+    RevisionTick tick;
+    tick.decision.desiredScale = entry.autoscaler.decider().desiredScale();
+    tick.decision.excessBurstCapacity = entry.autoscaler.decider().excessBurstCapacity();
+    tick.decision.panicMode = entry.autoscaler.decider().panicking();
+    tick.scaler = entry.autoscaler.reconcile(entry.readyPods, entry.reachable, now);
+    entry.recheckAt = tick.scaler.recheckAt;
+    return tick;
+}
+
 std::optional<TimePoint> AutoscalerSet::nextRecheck() const {
     std::optional<TimePoint> earliest;
     for (const auto& [revision, entry] : m_entries)

@@ -69,6 +69,8 @@ public:
 
     // Ticks every revision; the returned outcomes stay valid until the next call.
     const std::vector<TickOutcome>& tickAll(TimePoint now);
+    // A PA reconcile of one revision now, without a decider tick (its ready pods or reachability changed).
+    std::optional<RevisionTick> reconcileNow(const std::string& revision, TimePoint now);
     // Reconciles the revisions whose recheck time has come; same lifetime rule for the result.
     const std::vector<TickOutcome>& reconcileDue(TimePoint now);
     // The earliest pending recheck over all revisions, for the caller's timer.

@@ -4,11 +4,10 @@
 
 #include "load/load_model.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +29,9 @@ struct PlatformConfig {
     std::string zipkin;           // Zipkin v2 base URL, when traces should be fetched
     bool insecureSkipTlsVerify = false;
     std::map<std::string, std::string> headers; // http: extra headers sent with every request
+    std::string stateDir;         // local: the state dir of a running `faas-workbench local-platform` to use
+    // local: config-autoscaler overrides for the embedded daemon ("stable-window": "6s", ...), validated on load.
+    std::map<std::string, std::string> autoscaler;
 };
 
 // Knative autoscaling annotations (autoscaling.knative.dev/*). Unset fields keep the platform default.
@@ -50,16 +52,16 @@ struct AutoscalingConfig {
 };
 
 struct BenchmarkConfig {
-    std::string id;                         // e.g. 010.sleep
-    std::vector<std::string> languages;     // cpp | python | nodejs
+    std::string id;                                  // e.g. 010.sleep
+    std::vector<std::string> languages;              // cpp | python | nodejs
     nlohmann::json input = nlohmann::json::object(); // request body sent to the handler
-    std::string size;                       // test | small | large (inputs from benchmark.yaml), optional
+    std::string size;                                // test | small | large (inputs from benchmark.yaml), optional
     std::string method = "POST";
     std::string path = "/";
     std::map<std::string, std::string> headers;
-    int containerConcurrency = 0;           // 0 = unlimited
+    int containerConcurrency = 0; // 0 = unlimited
     std::optional<int> timeoutSeconds;
-    std::optional<std::string> memory;      // e.g. 256Mi
+    std::optional<std::string> memory; // e.g. 256Mi
     AutoscalingConfig autoscaling;
     std::map<std::string, std::string> env;
 };
@@ -70,25 +72,25 @@ const char* scenarioTypeName(ScenarioType type) noexcept; // the YAML spelling: 
 struct ScenarioConfig {
     std::string name;
     ScenarioType type = ScenarioType::WarmLatency;
-    std::optional<double> rate;               // req/s, open loop
-    std::optional<int> connections;           // closed loop: virtual users
-    std::optional<Nanos> thinkTime;           // closed loop
+    std::optional<double> rate;     // req/s, open loop
+    std::optional<int> connections; // closed loop: virtual users
+    std::optional<Nanos> thinkTime; // closed loop
     std::optional<Nanos> duration;
     Nanos warmup{0};
-    std::vector<load::RateStage> stages;      // autoscaling / load
+    std::vector<load::RateStage> stages; // autoscaling / load
     bool poisson = false;
-    std::optional<std::uint64_t> requests;    // fixed request count
-    int repetitions = 1;                      // cold-start
-    std::optional<Nanos> timeout;             // per request
-    std::optional<int> threads;               // load worker threads
-    load::LoadModel loadModel() const;        // the load this scenario drives (for one repetition)
+    std::optional<std::uint64_t> requests; // fixed request count
+    int repetitions = 1;                   // cold-start
+    std::optional<Nanos> timeout;          // per request
+    std::optional<int> threads;            // load worker threads
+    load::LoadModel loadModel() const;     // the load this scenario drives (for one repetition)
 };
 
 struct Settings {
     std::size_t maxRequestRecords = 1'000'000; // raw per-request rows kept per run
     Nanos interval = std::chrono::seconds(1);
-    int threads = 0;                           // 0 = one per core
-    std::string httpVersion = "1.1";           // 1.1 | 2 | h2c
+    int threads = 0;                 // 0 = one per core
+    std::string httpVersion = "1.1"; // 1.1 | 2 | h2c
     bool insecureSkipTlsVerify = false;
 };
 

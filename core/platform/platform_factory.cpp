@@ -1,6 +1,7 @@
 #include "platform/platform_factory.h"
 
 #include "platform/http_platform.h"
+#include "platform/local_platform.h"
 
 namespace faaswb::platform {
 
@@ -9,13 +10,14 @@ Result<std::unique_ptr<Platform>> createPlatform(const model::PlatformConfig& co
     case model::PlatformType::Http:
         return std::unique_ptr<Platform>(std::make_unique<HttpPlatform>(config));
     case model::PlatformType::Local:
+        return createLocalPlatform(config);
     case model::PlatformType::Knative:
     case model::PlatformType::OpenWhisk:
         break;
     }
     return platformError(std::string("platform '") + config.name + "' has type " +
                          model::platformTypeName(config.type) +
-                         ", which this build cannot drive yet; only 'http' platforms are available");
+                         ", which this build cannot drive yet; only 'http' and 'local' platforms are available");
 }
 
 } // namespace faaswb::platform

@@ -1,0 +1,1 @@
+faaswb_add_qtest(tst_local_daemon LABEL integration SOURCES tst_local_daemon.cpp LIBS CURL::libcurl TIMEOUT 240)
