@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
     cmake g++ make pkg-config ca-certificates
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
-    libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev zlib1g-dev
+    libcurl4-openssl-dev libssl-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev zlib1g-dev
     sqlite3 python3 nodejs
 )
 if [[ "${1:-}" == "--perf" ]]; then

@@ -61,6 +61,7 @@ std::vector<Command> buildCommands() {
           "[--api-port N] [--ingress-port N] [--broker-port N] [--state-dir DIR] [--autoscaler KEY=VALUE]...",
           "Runs the embedded local platform (a miniature Knative) in the foreground.", {},
           {{"api-port", "N", "control API port (default: ephemeral)"},
+           {"api-tls-port", "N", "control API TLS port, the one the kubeconfig names (default: ephemeral)"},
            {"ingress-port", "N", "ingress gateway port (default: ephemeral)"},
            {"broker-port", "N", "eventing broker ingress port (default: ephemeral)"},
            {"state-dir", "DIR", "where state.json and kubeconfig are written (default: under $XDG_RUNTIME_DIR)"},

@@ -30,13 +30,15 @@ Result<std::uint16_t> parsePort(const Arguments& args, const std::string& name) 
 
 Result<localplatform::DaemonOptions> daemonOptions(const Arguments& args) {
     localplatform::DaemonOptions options;
-    for (const char* name : {"api-port", "ingress-port", "broker-port"}) {
+    for (const char* name : {"api-port", "api-tls-port", "ingress-port", "broker-port"}) {
         auto port = parsePort(args, name);
         if (!port)
             return port.error();
-        (std::string(name) == "api-port"       ? options.apiPort
-         : std::string(name) == "ingress-port" ? options.ingressPort
-                                               : options.brokerPort) = *port;
+        const std::string option = name;
+        (option == "api-port"       ? options.apiPort
+         : option == "api-tls-port" ? options.apiTlsPort
+         : option == "ingress-port" ? options.ingressPort
+                                    : options.brokerPort) = *port;
     }
     options.stateDir = args.value("state-dir").value_or("");
     if (const auto bind = args.value("bind"))
@@ -60,6 +62,7 @@ void printState(const localplatform::DaemonState& state) {
     std::printf("listening on 127.0.0.1:%u (local platform control API, pid %d)\n", unsigned{state.apiPort},
                 state.pid);
     std::printf("  control API  %s   (bearer token in %s/state.json)\n", state.apiUrl.c_str(), state.stateDir.c_str());
+    std::printf("  API (TLS)    %s   (certificate %s)\n", state.apiTlsUrl.c_str(), state.caFile.c_str());
     std::printf("  ingress      %s   (http://%s/<ns>/<service>/ or Host: <service>.<ns>.%s)\n",
                 state.ingressUrl.c_str(), state.ingressUrl.substr(7).c_str(), state.domain.c_str());
     std::printf("  broker       %s/<ns>/<broker>\n", state.brokerUrl.c_str());

@@ -160,10 +160,16 @@ void Controller::Impl::writePodStatus(const PodState& pod, const std::string& re
                 {"hostIP", "127.0.0.1"},
                 {"conditions", Json::array({condition("Ready", readyStatus, ready ? "" : reason, message, previous),
                                             condition("ContainersReady", readyStatus, "", "", previous)})},
+                // The queue-proxy is part of the gateway here; it is listed so READY reads 2/2 like Knative's pods.
                 {"containerStatuses", Json::array({{{"name", "user-container"},
                                                     {"ready", ready},
                                                     {"started", pod.phase != PodPhase::Starting},
                                                     {"restartCount", pod.restarts},
+                                                    {"state", containerState}},
+                                                   {{"name", "queue-proxy"},
+                                                    {"ready", ready},
+                                                    {"started", true},
+                                                    {"restartCount", 0},
                                                     {"state", containerState}}})}};
     // Local extras a real pod does not have: where the instance listens and how long it took to become ready.
     if (pod.port != 0)

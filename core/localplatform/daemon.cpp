@@ -8,6 +8,7 @@
 #include "localplatform/http_server.h"
 #include "localplatform/object_store.h"
 #include "localplatform/span_store.h"
+#include "localplatform/tls_frontend.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -35,7 +36,8 @@ nlohmann::json toJson(const DaemonState& state) {
     return {{"stateDir", state.stateDir},     {"kubeconfig", state.kubeconfigPath}, {"apiUrl", state.apiUrl},
             {"ingressUrl", state.ingressUrl}, {"brokerUrl", state.brokerUrl},       {"zipkinUrl", state.zipkinUrl},
             {"token", state.token},           {"apiPort", state.apiPort},           {"ingressPort", state.ingressPort},
-            {"brokerPort", state.brokerPort}, {"pid", state.pid},                   {"domain", state.domain}};
+            {"brokerPort", state.brokerPort}, {"pid", state.pid},                   {"domain", state.domain},
+            {"apiTlsUrl", state.apiTlsUrl},   {"apiTlsPort", state.apiTlsPort},     {"caFile", state.caFile}};
 }
 
 Result<DaemonState> daemonStateFromJson(const nlohmann::json& json) {
@@ -53,6 +55,9 @@ Result<DaemonState> daemonStateFromJson(const nlohmann::json& json) {
         state.brokerPort = json.at("brokerPort").get<std::uint16_t>();
         state.pid = json.at("pid").get<int>();
         state.domain = json.value("domain", "example.com");
+        state.apiTlsUrl = json.value("apiTlsUrl", "");
+        state.apiTlsPort = json.value("apiTlsPort", std::uint16_t{0});
+        state.caFile = json.value("caFile", "");
         return state;
     } catch (const nlohmann::json::exception& e) {
         return invalidInput(std::string("state.json: ") + e.what());
@@ -124,10 +129,33 @@ Status writePrivateFile(const fs::path& path, const std::string& content) {
     return {};
 }
 
-std::string kubeconfigText(const DaemonState& state) {
+std::string base64(const std::string& bytes) {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const unsigned value = (static_cast<unsigned char>(bytes[i]) << 16) |
+                               (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+        for (int shift : {18, 12, 6, 0})
+            out += kAlphabet[(value >> shift) & 63];
+    }
+    if (const std::size_t rest = bytes.size() - i; rest > 0) {
+        unsigned value = static_cast<unsigned char>(bytes[i]) << 16;
+        if (rest == 2)
+            value |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        out += kAlphabet[(value >> 18) & 63];
+        out += kAlphabet[(value >> 12) & 63];
+        out += rest == 2 ? kAlphabet[(value >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+// The TLS port with its certificate as the CA: kubectl and our KubeClient verify it like any cluster's.
+std::string kubeconfigText(const DaemonState& state, const std::string& certificatePem) {
     return "apiVersion: v1\nkind: Config\n"
            "clusters:\n- name: faaswb-local\n  cluster:\n    server: " +
-           state.apiUrl +
+           state.apiTlsUrl + "\n    certificate-authority-data: " + base64(certificatePem) +
            "\n"
            "contexts:\n- name: faaswb-local\n  context:\n    cluster: faaswb-local\n    user: faaswb-local\n"
            "    namespace: default\n"
@@ -165,6 +193,7 @@ public:
     std::unique_ptr<Supervisor> supervisor;
     std::unique_ptr<ControlApi> api;
     std::unique_ptr<HttpServer> apiServer;
+    std::unique_ptr<TlsFrontend> tlsFrontend;
     asio::steady_timer bookmarkTimer;
     std::thread thread;
     int wakePipe[2] = {-1, -1};
@@ -234,9 +263,29 @@ Status LocalPlatformDaemon::Impl::start() {
     hooks.admitService = [this](const Json& service) { return controller->admitService(service); };
     hooks.podMetrics = [this](const std::string& ns) { return controller->podMetrics(ns); };
     hooks.metricsText = [this] { return controller->metricsText(); };
+    hooks.schedule = [this](std::chrono::milliseconds delay, std::function<void()> callback) {
+        auto timer = std::make_shared<asio::steady_timer>(io, delay);
+        timer->async_wait([timer, callback = std::move(callback)](boost::system::error_code error) {
+            if (!error)
+                callback();
+        });
+    };
     api = std::make_unique<ControlApi>(store, spans, std::move(hooks), state.token);
 
-    if (auto written = writePrivateFile(dir / "kubeconfig", kubeconfigText(state)); !written)
+    auto identity = makeSelfSignedIdentity();
+    if (!identity)
+        return identity.error();
+    tlsFrontend = std::make_unique<TlsFrontend>(io, *identity);
+    auto tlsPort = tlsFrontend->listen(options.bindAddress, options.apiTlsPort, state.apiPort);
+    if (!tlsPort)
+        return platformError("control API (TLS): " + tlsPort.error().message);
+    state.apiTlsPort = *tlsPort;
+    state.apiTlsUrl = "https://127.0.0.1:" + std::to_string(*tlsPort);
+    state.caFile = (dir / "ca.crt").string();
+    if (auto written = writePrivateFile(state.caFile, identity->certificatePem); !written)
+        return written;
+    if (auto written = writePrivateFile(dir / "kubeconfig", kubeconfigText(state, identity->certificatePem));
+        !written)
         return written;
     if (auto written = writePrivateFile(dir / "state.json", toJson(state).dump(2) + "\n"); !written)
         return written;
@@ -277,6 +326,7 @@ void LocalPlatformDaemon::Impl::shutdownOnIoThread(std::promise<void>& finished)
         fallback->cancel();
         supervisor->killAll();
         apiServer->stop();
+        tlsFrontend->stop();
         client->stop();
         work.reset();
         io.stop();

@@ -21,6 +21,7 @@ struct DaemonOptions {
     std::uint16_t apiPort = 0;             // 0: ephemeral
     std::uint16_t ingressPort = 0;
     std::uint16_t brokerPort = 0;
+    std::uint16_t apiTlsPort = 0; // the control API over TLS (what the kubeconfig points at)
     std::string stateDir;       // empty: $XDG_RUNTIME_DIR/faas-workbench/local-<pid>, else /tmp/faaswb-<uid>/local-<pid>
     std::string benchmarksRoot; // empty: faaswb::benchmarksRoot()
     std::string binDir;         // where faaswb-function-host is; empty: executableDir()
@@ -33,11 +34,14 @@ struct DaemonState {
     std::string stateDir;
     std::string kubeconfigPath;
     std::string apiUrl;     // http://127.0.0.1:<apiPort>
+    std::string apiTlsUrl;  // https://127.0.0.1:<apiTlsPort>; kubectl only sends tokens over TLS
+    std::string caFile;     // <stateDir>/ca.crt: the self-signed certificate of the TLS port
     std::string ingressUrl; // http://127.0.0.1:<ingressPort>
     std::string brokerUrl;  // http://127.0.0.1:<brokerPort>
     std::string zipkinUrl;  // <apiUrl>/api/v2/spans (what instances get as ZIPKIN_ENDPOINT)
     std::string token;      // bearer token of the control API (and of the Zipkin/metrics paths)
     std::uint16_t apiPort = 0;
+    std::uint16_t apiTlsPort = 0;
     std::uint16_t ingressPort = 0;
     std::uint16_t brokerPort = 0;
     int pid = 0;

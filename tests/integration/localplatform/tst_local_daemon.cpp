@@ -6,6 +6,7 @@
 #include "localplatform/daemon.h"
 #include "testutils.h"
 
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <csignal>
@@ -204,6 +205,26 @@ private slots:
         const json pods = waitForPods(
             "serving.knative.dev/service=noop", [](const json& p) { return kube::podCounts(p).ready == 1; }, 5s);
         QVERIFY(!pods.is_null());
+    }
+
+    // kubectl sends its token only over TLS: the daemon's kubeconfig names the TLS port and its certificate.
+    void kubectlThroughTheKubeconfig() {
+        const QString kubectl = QStandardPaths::findExecutable(QStringLiteral("kubectl"));
+        if (kubectl.isEmpty())
+            QSKIP("kubectl is not installed (Debian: kubernetes-client)");
+        QProcess process;
+        process.start(kubectl, {"--kubeconfig", QString::fromStdString(state().kubeconfigPath), "get", "ksvc"});
+        QVERIFY(process.waitForFinished(20000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QVERIFY2(process.exitCode() == 0, qPrintable(QString::fromUtf8(process.readAllStandardError())));
+        QVERIFY2(out.contains("noop") && out.contains("http://noop.default.example.com") && out.contains("True"),
+                 qPrintable(out));
+        process.start(kubectl, {"--kubeconfig", QString::fromStdString(state().kubeconfigPath), "get", "pods", "-l",
+                                "serving.knative.dev/service=noop"});
+        QVERIFY(process.waitForFinished(20000));
+        const QString pods = QString::fromUtf8(process.readAllStandardOutput());
+        QVERIFY2(pods.contains("noop-00001-deployment-") && pods.contains("2/2") && pods.contains("Running"),
+                 qPrintable(pods));
     }
 
     void stepLoadScalesAsKpaPredictsAndBackToZero() {
