@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the main job: the quickstart experiment, headless, against a local
-# loopback endpoint; prints where the results went.
+# Installs what is missing, builds, and runs the main job: the local-quickstart experiment, headless, on the
+# embedded local platform (a miniature Knative on this machine); prints where the results went.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,17 +12,11 @@ bin="$PWD/build/dev/bin"
 results="${FAASWB_RESULTS_DIR:-$PWD/results}"
 mkdir -p "$results"
 
-# The quickstart's `demo` platform is a plain HTTP endpoint; until the local platform lands, a loopback target
-# server stands in for the function (ephemeral port, 1 ms of work per request).
-coproc TARGET { exec "$bin/faaswb-target" --port 0 --delay-ms 1 --instance-header demo-1 --cold-first; }
-target_pid=$TARGET_PID
-trap 'kill "$target_pid" 2>/dev/null || true' EXIT
-read -r -t 10 first_line <&"${TARGET[0]}"
-port="${first_line##*:}"
-
-FAASWB_DEMO_URL="http://127.0.0.1:${port}/" "$bin/faas-workbench" run resources/experiments/quickstart.yaml \
-    --db "$results/quickstart.db" --out "$results/quickstart"
+# Deploys 010.sleep (C++ and Python) on the local platform, measures warm latency, cold starts and an autoscaling
+# step, and stores everything; about 2.5 minutes.
+"$bin/faas-workbench" run resources/experiments/local-quickstart.yaml \
+    --db "$results/local-quickstart.db" --out "$results/local-quickstart"
 
 echo
-echo "Results database: $results/quickstart.db  (list runs: $bin/faas-workbench runs --db $results/quickstart.db)"
-echo "CSV and HdrHistogram logs: $results/quickstart/"
+echo "Results database: $results/local-quickstart.db  (list runs: $bin/faas-workbench runs --db $results/local-quickstart.db)"
+echo "CSV and HdrHistogram logs: $results/local-quickstart/"

@@ -64,7 +64,6 @@ Controller::Impl::Impl(boost::asio::io_context& ioContext, ObjectStore& objectSt
     , broker(eventBroker)
     , config(std::move(controllerConfig))
     , statsTimer(ioContext)
-    , tickTimer(ioContext)
     , recheckTimer(ioContext)
     , shutdownTimer(ioContext) {}
 
@@ -85,9 +84,7 @@ void Controller::start() {
     impl.gateway.setDemandListener([&impl](const std::string& revision) { impl.onDemand(revision); });
     const TimePoint now = Clock::now();
     impl.nextStats = now + kBucketSize;
-    impl.nextTick = now + kTickInterval;
     impl.scheduleStats();
-    impl.scheduleTick();
 }
 
 void Controller::shutdown(std::function<void()> done) {
@@ -95,7 +92,6 @@ void Controller::shutdown(std::function<void()> done) {
     impl.stopping = true;
     impl.shutdownDone = std::move(done);
     impl.statsTimer.cancel();
-    impl.tickTimer.cancel();
     impl.recheckTimer.cancel();
     for (auto& [name, pod] : impl.pods)
         if (pod.phase != PodPhase::Terminating)

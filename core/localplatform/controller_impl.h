@@ -75,11 +75,10 @@ struct Controller::Impl {
     std::map<std::string, RevisionState> revisions; // revision name
     std::map<std::string, PodState> pods;           // pod name
     boost::asio::steady_timer statsTimer;
-    boost::asio::steady_timer tickTimer;
     boost::asio::steady_timer recheckTimer;
     boost::asio::steady_timer shutdownTimer;
     TimePoint nextStats{};
-    TimePoint nextTick{};
+    std::int64_t statsTicks = 0;
     bool stopping = false;
     std::function<void()> shutdownDone;
 
@@ -105,7 +104,6 @@ struct Controller::Impl {
     void handleFailed(const std::string& name, const std::string& reason);
     void writePodStatus(const PodState& pod, const std::string& reason = {}, const std::string& message = {});
     void scheduleStats();
-    void scheduleTick();
     void scheduleRecheck();
     void onStatsTick();
     void onKpaTick();

@@ -269,25 +269,19 @@ void Controller::Impl::onPodEvent(const WatchEvent& event) {
     }
 }
 
+// One timer drives both loops: every second the stats go into the buckets, and every second second the KPA ticks
+// right after them. Two independent timers firing at the same instant would sometimes tick before the second's stats
+// were recorded, leaving a 1 s panic window empty.
 void Controller::Impl::scheduleStats() {
     statsTimer.expires_at(nextStats);
     statsTimer.async_wait([this](boost::system::error_code error) {
         if (error || stopping)
             return;
         onStatsTick();
+        if (++statsTicks % (kTickInterval / kBucketSize) == 0)
+            onKpaTick();
         nextStats += kBucketSize;
         scheduleStats();
-    });
-}
-
-void Controller::Impl::scheduleTick() {
-    tickTimer.expires_at(nextTick);
-    tickTimer.async_wait([this](boost::system::error_code error) {
-        if (error || stopping)
-            return;
-        onKpaTick();
-        nextTick += kTickInterval;
-        scheduleTick();
     });
 }
 

@@ -16,9 +16,15 @@ using namespace faaswb::localplatform;
 namespace {
 
 int usage() {
-    std::cerr << "usage: faaswb-gateway-bench --upstream-port P [--port N] [--cc N] [--activator]\n";
+    std::cerr << "usage: faaswb-gateway-bench --upstream-port P [--port N] [--cc N] [--activator] [--no-spans]\n";
     return 2;
 }
+
+// --no-spans: shows what recording spans costs on the hot path.
+class DiscardingSink : public SpanSink {
+public:
+    void add(faaswb::trace::Span) override {}
+};
 
 } // namespace
 
@@ -27,10 +33,15 @@ int main(int argc, char** argv) {
     int port = 0;
     int containerConcurrency = 0;
     bool activator = false;
+    bool recordSpans = true;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--activator") {
             activator = true;
+            continue;
+        }
+        if (arg == "--no-spans") {
+            recordSpans = false;
             continue;
         }
         if (i + 1 >= argc)
@@ -50,8 +61,8 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io;
     SpanStore spans;
-    GatewayOptions options;
-    Gateway gateway(io, spans, options);
+    DiscardingSink discard;
+    Gateway gateway(io, recordSpans ? static_cast<SpanSink&>(spans) : discard, GatewayOptions{});
     gateway.upsertService({"default", "bench", "bench-00001"});
     gateway.upsertRevision(
         {"default", "bench", "bench", "bench-00001", containerConcurrency, std::chrono::seconds(300)});

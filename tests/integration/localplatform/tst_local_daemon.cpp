@@ -246,16 +246,22 @@ private slots:
                     "--method", "POST", "--body", body.fileName(), "--header", "Content-Type: application/json"});
         QVERIFY(load.waitForStarted());
         int maxReady = 0;
+        bool sawPanic = false; // 4 in flight on 1 pod: dppc / ready = 4 >= 2 enters panic mode
+        const std::string paPath =
+            "/apis/autoscaling.internal.knative.dev/v1alpha1/namespaces/default/podautoscalers/sleepy-00001";
         const json scaled = waitForPods(
             "serving.knative.dev/service=sleepy",
             [&](const json& pods) {
                 maxReady = std::max(maxReady, kube::podCounts(pods).ready);
-                return maxReady >= 4;
+                if (auto pa = m_client->get(paPath); pa.ok())
+                    sawPanic = sawPanic || pa->at("status").value("panic", false);
+                return maxReady >= 4 && sawPanic;
             },
             14s);
         QVERIFY2(load.waitForFinished(30000), "load did not finish");
         QVERIFY2(maxReady >= 3 && maxReady <= 5,
                  qPrintable(QString("max ready pods %1, KPA predicts 4").arg(maxReady)));
+        QVERIFY2(sawPanic, "the PodAutoscaler never reported panic mode");
         // No traffic: stable window (6s) to desired 0, then the grace period (1s): no pod left.
         const json gone = waitForPods(
             "serving.knative.dev/service=sleepy", [](const json& pods) { return pods["items"].empty(); }, 40s);

@@ -172,14 +172,15 @@ private slots:
         QVERIFY2(experiment.ok(), experiment.ok() ? "" : experiment.error().message.c_str());
         QCOMPARE(experiment->platform, std::string("local"));
         QVERIFY(experiment->findPlatform("") && experiment->findPlatform("")->type == PlatformType::Local);
+        QCOMPARE(experiment->findPlatform("")->autoscaler.at("stable-window"), std::string("6s"));
         const BenchmarkConfig& sleep = experiment->benchmarks.at(0);
-        QCOMPARE(sleep.languages, (std::vector<std::string>{"cpp", "python", "nodejs"}));
+        QCOMPARE(sleep.languages, (std::vector<std::string>{"cpp", "python"}));
         QCOMPARE(sleep.input, nlohmann::json({{"ms", 20}}));
-        QCOMPARE(sleep.autoscaling.target.value_or(0), 10.0);
-        QVERIFY(sleep.autoscaling.window == Nanos(60s));
+        QCOMPARE(sleep.autoscaling.target.value_or(0), 2.0);
+        QVERIFY(!sleep.autoscaling.window); // the platform's stable window applies
         QCOMPARE(sleep.autoscaling.maxScale.value_or(0), 20);
         QCOMPARE(experiment->scenarios.at(1).type, ScenarioType::ColdStart);
-        QCOMPARE(experiment->scenarios.at(1).repetitions, 10);
+        QCOMPARE(experiment->scenarios.at(1).repetitions, 3);
         QCOMPARE(experiment->scenarios.at(2).stages.size(), std::size_t(3));
         QCOMPARE(experiment->scenarios.at(2).stages[2].toRps, 0.0);
     }
