@@ -1,4 +1,4 @@
-// The gateway: per-second stats for the autoscaler, cumulative metrics and spans.
+// The gateway: per-second stats for the autoscaler and the spans of each request (metrics() lives in gateway_impl.h).
 #include "localplatform/gateway_impl.h"
 
 namespace faaswb::localplatform {

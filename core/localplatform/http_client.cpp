@@ -268,8 +268,11 @@ private:
     }
 
     void write(const OperationPtr& operation) {
+        // The handlers hold the connection too: a timeout may drop operation->connection while the socket's
+        // operation is still pending, and its buffer must live until the handler runs.
         http::async_write(operation->connection->socket, operation->request,
-                          [weak = weak_from_this(), operation](error_code ec, std::size_t) {
+                          [weak = weak_from_this(), operation, connection = operation->connection](error_code ec,
+                                                                                                 std::size_t) {
                               auto self = weak.lock();
                               if (!self || operation->finished)
                                   return;
@@ -285,7 +288,8 @@ private:
         if (operation->request.method() == http::verb::head)
             operation->parser->skip(true);
         http::async_read(operation->connection->socket, operation->connection->buffer, *operation->parser,
-                         [weak = weak_from_this(), operation](error_code ec, std::size_t) {
+                         [weak = weak_from_this(), operation, connection = operation->connection](error_code ec,
+                                                                                                std::size_t) {
                              auto self = weak.lock();
                              if (!self || operation->finished)
                                  return;

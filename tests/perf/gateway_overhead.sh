@@ -55,6 +55,46 @@ GATEWAY_PORT=$(port_from "$PERF_TMP/gateway.out")
 DIRECT_URL="http://127.0.0.1:$UPSTREAM_PORT/"
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT/default/bench/"
 
+# For scale: nginx (one worker, kept-alive upstream connections) proxying to the same upstream, i.e. what one more
+# loopback hop through a mature proxy costs on this machine. Sets PROXY_URL; empty when nginx is missing.
+PROXY_URL=
+start_nginx_proxy() {
+    command -v nginx >/dev/null || return 0
+    local port
+    port=$(free_port)
+    mkdir -p "$PERF_TMP/nginx/logs"
+    cat >"$PERF_TMP/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $PERF_TMP/nginx/nginx.pid;
+error_log $PERF_TMP/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    client_body_temp_path $PERF_TMP/nginx/body;
+    proxy_temp_path $PERF_TMP/nginx/proxy;
+    fastcgi_temp_path $PERF_TMP/nginx/fastcgi;
+    uwsgi_temp_path $PERF_TMP/nginx/uwsgi;
+    scgi_temp_path $PERF_TMP/nginx/scgi;
+    upstream function { server 127.0.0.1:$UPSTREAM_PORT; keepalive 256; }
+    server {
+        listen 127.0.0.1:$port;
+        location / { proxy_pass http://function; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+CONF
+    nginx -p "$PERF_TMP/nginx" -c "$PERF_TMP/nginx/nginx.conf" &
+    NGINX_PID=$!
+    PROXY_URL="http://127.0.0.1:$port/"
+    for _ in $(seq 100); do # any HTTP answer will do: the function host may not serve GET /
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$PROXY_URL") != 000 ]] && return 0
+        sleep 0.05
+    done
+    echo "nginx did not start; see $PERF_TMP/nginx/logs/error.log" >&2
+    PROXY_URL=
+}
+
 load() {
     "$BIN_DIR/faas-workbench" load "$@" --duration "${DURATION}s" --body "$PERF_TMP/body.json" \
         --header 'Content-Type: application/json' 2>&1 || true
@@ -70,9 +110,12 @@ errors_of() { local e; e=$(grep -m1 'Errors:' <<<"$1" | awk '{ print $2 }'); ech
 
 echo "upstream: $UPSTREAM_NAME on :$UPSTREAM_PORT, gateway on :$GATEWAY_PORT, ${DURATION}s per run"
 
+start_nginx_proxy
 echo "== 1,000 req/s open loop"
 DIRECT=$(load "$DIRECT_URL" --rate 1000)
 GATEWAY=$(load "$GATEWAY_URL" --rate 1000)
+PROXY=
+[[ -z $PROXY_URL ]] || PROXY=$(load "$PROXY_URL" --rate 1000)
 for kind in Latency "Service time"; do
     d50=$(pick "$DIRECT" "$kind" 1)
     d99=$(pick "$DIRECT" "$kind" 3)
@@ -81,6 +124,11 @@ for kind in Latency "Service time"; do
     printf '  %-13s direct p50 %6d us p99 %6d us | gateway p50 %6d us p99 %6d us | added p50 %+6d us [<= +50] p99 %+6d us [<= +200]\n' \
         "$kind" "$d50" "$d99" "$g50" "$g99" $((g50 - d50)) $((g99 - d99))
 done
+if [[ -n $PROXY ]]; then
+    printf '  for scale, nginx as the proxy: service time p50 %+d us, p99 %+d us over direct\n' \
+        $(($(pick "$PROXY" "Service time" 1) - $(pick "$DIRECT" "Service time" 1))) \
+        $(($(pick "$PROXY" "Service time" 3) - $(pick "$DIRECT" "Service time" 3)))
+fi
 echo "  errors: direct $(errors_of "$DIRECT"), gateway $(errors_of "$GATEWAY")"
 
 echo "== closed loop, 64 connections"

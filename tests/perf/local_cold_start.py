@@ -24,7 +24,7 @@ def start_platform(binary, state_dir):
     # Short windows so a revision is back at zero pods a few seconds after each request.
     process = subprocess.Popen([binary, "local-platform", "--state-dir", state_dir,
                                 "--autoscaler", "stable-window=6s",
-                                "--autoscaler", "scale-to-zero-grace-period=0s"],
+                                "--autoscaler", "scale-to-zero-grace-period=1s"],
                                stdout=subprocess.PIPE, text=True)
     first = process.stdout.readline()
     if not first.startswith("listening on"):
