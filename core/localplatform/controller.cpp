@@ -81,6 +81,8 @@ void Controller::start() {
     impl.store.onChange(resource("pods"), [&impl](const WatchEvent& event) { impl.onPodEvent(event); });
     impl.store.onChange(resource("brokers"), [&impl](const WatchEvent& event) { impl.onBrokerEvent(event); });
     impl.store.onChange(resource("triggers"), [&impl](const WatchEvent& event) { impl.onTriggerEvent(event); });
+    impl.store.onChange(resource("sinkbindings"),
+                        [&impl](const WatchEvent& event) { impl.onSinkBindingEvent(event); });
     impl.gateway.setDemandListener([&impl](const std::string& revision) { impl.onDemand(revision); });
     const TimePoint now = Clock::now();
     impl.nextStats = now + kBucketSize;

@@ -113,4 +113,80 @@ void Controller::Impl::refreshTriggers(const std::string& ns, const std::string&
             onTriggerEvent(WatchEvent{WatchEventType::Modified, trigger});
 }
 
+// SinkBinding with a subject naming a Knative Service (sources.knative.dev/v1): its instances get K_SINK (and
+// K_CE_OVERRIDES) like the binding webhook injects them into the Deployment's pods.
+void Controller::Impl::onSinkBindingEvent(const WatchEvent& event) {
+    const Json& meta = event.object["metadata"];
+    const std::string ns = meta.value("namespace", "default");
+    const std::string key = ns + "/" + meta.value("name", "");
+    const auto previousBinding = sinkBindings.find(key);
+    const std::string previousSubject =
+        previousBinding == sinkBindings.end() ? std::string() : previousBinding->second.subjectKey;
+    if (event.type == WatchEventType::Deleted) {
+        sinkBindings.erase(key);
+        if (!previousSubject.empty())
+            rollService(previousSubject);
+        return;
+    }
+    if (event.type == WatchEventType::Bookmark)
+        return;
+    const Json spec = event.object.value("spec", Json::object());
+    const Json subject = spec.value("subject", Json::object());
+    const Json previous = previousConditions(event.object);
+    Json status{{"observedGeneration", meta.value("generation", 1L)}};
+    const std::string sink = resolveDestination(spec.value("sink", Json::object()), ns);
+    std::string problem;
+    if (subject.value("kind", "") != "Service" || !subject.contains("name"))
+        problem = "spec.subject: the local platform binds Knative Services by name (kind: Service, name: ...)";
+    else if (sink.empty())
+        problem = "spec.sink: needs a ref or a uri";
+    if (!problem.empty()) {
+        status["conditions"] = Json::array({condition("Ready", "False", "InvalidSpec", problem, previous)});
+        (void)store.updateStatus(resource("sinkbindings"), ns, meta.value("name", ""), status);
+        return;
+    }
+    SinkBindingState binding{subject.value("namespace", ns) + "/" + subject.value("name", ""), sink, ""};
+    if (spec.contains("ceOverrides"))
+        binding.ceOverrides = spec["ceOverrides"].dump();
+    const bool changed = previousBinding == sinkBindings.end() || previousBinding->second.sinkUrl != binding.sinkUrl ||
+                         previousBinding->second.subjectKey != binding.subjectKey ||
+                         previousBinding->second.ceOverrides != binding.ceOverrides;
+    sinkBindings[key] = binding;
+    status["sinkUri"] = sink;
+    status["conditions"] = Json::array({condition("Ready", "True", "", "", previous)});
+    (void)store.updateStatus(resource("sinkbindings"), ns, meta.value("name", ""), status);
+    if (changed) {
+        if (!previousSubject.empty() && previousSubject != binding.subjectKey)
+            rollService(previousSubject);
+        rollService(binding.subjectKey);
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> Controller::Impl::bindingEnv(const std::string& ns,
+                                                                              const std::string& service) const {
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const auto& [key, binding] : sinkBindings) {
+        if (binding.subjectKey != ns + "/" + service)
+            continue;
+        env.emplace_back("K_SINK", binding.sinkUrl);
+        if (!binding.ceOverrides.empty())
+            env.emplace_back("K_CE_OVERRIDES", binding.ceOverrides);
+        break;
+    }
+    return env;
+}
+
+void Controller::Impl::rollService(const std::string& serviceKey) {
+    for (auto& [name, pod] : pods) {
+        const auto revision = revisions.find(pod.revision);
+        if (revision == revisions.end() || revision->second.ns + "/" + revision->second.service != serviceKey ||
+            pod.phase == PodPhase::Terminating)
+            continue;
+        terminatePod(pod); // onInstanceGone starts the replacement with the new env
+    }
+    for (auto& [name, revision] : revisions)
+        if (revision.ns + "/" + revision.service == serviceKey)
+            publishEndpoints(revision);
+}
+
 } // namespace faaswb::localplatform

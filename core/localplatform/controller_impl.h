@@ -74,6 +74,12 @@ struct Controller::Impl {
     std::map<std::string, ServiceState> services; // "ns/name"
     std::map<std::string, RevisionState> revisions; // revision name
     std::map<std::string, PodState> pods;           // pod name
+    struct SinkBindingState {
+        std::string subjectKey; // "ns/service"
+        std::string sinkUrl;
+        std::string ceOverrides; // K_CE_OVERRIDES JSON, empty when none
+    };
+    std::map<std::string, SinkBindingState> sinkBindings; // "ns/binding"
     boost::asio::steady_timer statsTimer;
     boost::asio::steady_timer recheckTimer;
     boost::asio::steady_timer shutdownTimer;
@@ -116,6 +122,11 @@ struct Controller::Impl {
     void onTriggerEvent(const WatchEvent& event);
     std::string resolveDestination(const Json& destination, const std::string& ns) const;
     void refreshTriggers(const std::string& ns, const std::string& broker);
+    void onSinkBindingEvent(const WatchEvent& event);
+    // The SinkBinding env (K_SINK, K_CE_OVERRIDES) for instances of a service, when one binds it.
+    std::vector<std::pair<std::string, std::string>> bindingEnv(const std::string& ns, const std::string& service) const;
+    // New instances get a binding's env: replace the running ones, as the binding's Deployment rollout would.
+    void rollService(const std::string& serviceKey);
 };
 
 // RFC 3339 UTC with seconds, as Kubernetes writes timestamps.

@@ -32,6 +32,10 @@ void Controller::Impl::startPod(RevisionState& revision) {
         env.push_back({{"name", key}, {"value", value}});
         processEnv.emplace_back(key, value);
     }
+    for (auto& [key, value] : bindingEnv(revision.ns, revision.service)) {
+        env.push_back({{"name", key}, {"value", value}});
+        processEnv.emplace_back(std::move(key), std::move(value));
+    }
     // What a Knative pod gets: the revision's identity, and here also where to send spans.
     processEnv.emplace_back("K_SERVICE", revision.service);
     processEnv.emplace_back("K_CONFIGURATION", revision.service);

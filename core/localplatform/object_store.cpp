@@ -114,6 +114,7 @@ const std::vector<ResourceType>& servedResources() {
          kAllVerbs},
         {"eventing.knative.dev", "v1", "brokers", "broker", "Broker", {}, kAllVerbs},
         {"eventing.knative.dev", "v1", "triggers", "trigger", "Trigger", {}, kAllVerbs},
+        {"sources.knative.dev", "v1", "sinkbindings", "sinkbinding", "SinkBinding", {}, kAllVerbs},
     };
     return resources;
 }

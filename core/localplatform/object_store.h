@@ -34,7 +34,8 @@ struct ResourceType {
 };
 
 // The resources the control API serves: serving.knative.dev/v1 services, configurations, revisions, routes;
-// v1 pods; autoscaling.internal.knative.dev/v1alpha1 podautoscalers; eventing.knative.dev/v1 brokers, triggers.
+// v1 pods; autoscaling.internal.knative.dev/v1alpha1 podautoscalers; eventing.knative.dev/v1 brokers, triggers;
+// sources.knative.dev/v1 sinkbindings.
 // (metrics.k8s.io pods are computed, not stored.)
 const std::vector<ResourceType>& servedResources();
 const ResourceType* findResource(const std::string& group, const std::string& version, const std::string& plural);
