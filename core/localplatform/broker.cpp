@@ -2,6 +2,8 @@
 // subscriber with backoff timers, then on the dead-letter sink with the same policy, then counted as dropped.
 #include "localplatform/broker.h"
 
+#include "common/encoding.h"
+
 #include "localplatform/broker_internal.h"
 #include "trace/trace_context.h"
 
@@ -86,7 +88,7 @@ std::string errorData(const ClientResponse& response) {
     if (!response.ok())
         return response.errorMessage;
     const std::string body = response.body.substr(0, maxErrorDataBytes);
-    return detail::isUtf8Text(body) ? body : detail::base64Encode(body);
+    return detail::isUtf8Text(body) ? body : base64Encode(body);
 }
 
 struct Counters {

@@ -6,7 +6,6 @@
 
 namespace faaswb::localplatform::detail {
 
-std::string base64Encode(std::string_view bytes); // standard alphabet, padded
 bool isUtf8Text(std::string_view bytes);          // valid UTF-8 without control characters other than \t\r\n
 
 } // namespace faaswb::localplatform::detail

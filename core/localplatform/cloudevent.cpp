@@ -1,6 +1,8 @@
 // The CloudEvents 1.0 HTTP protocol binding (cloudevents/spec http-protocol-binding.md and json-format.md): binary and
 // structured mode in both directions. Batched mode is recognised and refused.
 #include "localplatform/broker.h"
+
+#include "common/encoding.h"
 #include "localplatform/broker_internal.h"
 
 #include <algorithm>
@@ -13,7 +15,6 @@ namespace {
 constexpr std::string_view cePrefix = "ce-";
 constexpr std::string_view structuredType = "application/cloudevents+json";
 constexpr std::string_view batchType = "application/cloudevents-batch+json";
-constexpr std::string_view base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::array<std::string_view, 4> requiredAttributes = {"specversion", "id", "source", "type"};
 // Members of the JSON format that are not context attributes.
 constexpr std::array<std::string_view, 3> payloadMembers = {"data", "data_base64", "datacontenttype"};
@@ -57,42 +58,6 @@ bool isJsonMediaType(std::string_view contentType) {
 bool isValidAttributeName(std::string_view name) {
     return !name.empty() && std::all_of(name.begin(), name.end(),
                                         [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
-}
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::optional<std::string> base64Decode(std::string_view text) {
-    std::string compact;
-    for (const char c : text)
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-            compact.push_back(c);
-    if (compact.size() % 4 != 0)
-        return std::nullopt;
-    for (int padding = 0; padding < 2 && !compact.empty() && compact.back() == '='; ++padding)
-        compact.pop_back();
-    std::string bytes;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (const char c : compact) {
-        const auto value = base64Alphabet.find(c);
-        if (value == std::string_view::npos)
-            return std::nullopt;
-        buffer = (buffer << 6) | static_cast<unsigned>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            bytes.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
-        }
-    }
-    return bytes;
 }
 
 Status checkRequired(const CloudEvent& event) {
@@ -209,24 +174,6 @@ HttpRequest postRequest() {
 
 namespace detail {
 
-std::string base64Encode(std::string_view bytes) {
-    std::string text;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (const char c : bytes) {
-        buffer = (buffer << 8) | static_cast<unsigned char>(c);
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            text.push_back(base64Alphabet[(buffer >> bits) & 0x3Fu]);
-        }
-    }
-    if (bits > 0)
-        text.push_back(base64Alphabet[(buffer << (6 - bits)) & 0x3Fu]);
-    while (text.size() % 4 != 0)
-        text.push_back('=');
-    return text;
-}
 
 bool isUtf8Text(std::string_view bytes) {
     std::size_t continuation = 0;
@@ -275,8 +222,8 @@ std::string percentDecodeHeaderValue(std::string_view value) {
     std::string decoded;
     decoded.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-        const int high = value[i] == '%' && i + 2 < value.size() ? hexValue(value[i + 1]) : -1;
-        const int low = high >= 0 ? hexValue(value[i + 2]) : -1;
+        const int high = value[i] == '%' && i + 2 < value.size() ? hexDigitValue(value[i + 1]) : -1;
+        const int low = high >= 0 ? hexDigitValue(value[i + 2]) : -1;
         if (low < 0) {
             decoded.push_back(value[i]);
             continue;
@@ -332,7 +279,7 @@ HttpRequest structuredCloudEventRequest(const CloudEvent& event) {
         else if (!json && detail::isUtf8Text(event.data))
             object["data"] = event.data;
         else
-            object["data_base64"] = detail::base64Encode(event.data);
+            object["data_base64"] = base64Encode(event.data);
     }
     HttpRequest request = postRequest();
     request.headers.emplace_back("Content-Type", std::string(structuredType) + "; charset=utf-8");

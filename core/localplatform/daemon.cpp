@@ -1,5 +1,6 @@
 #include "localplatform/daemon.h"
 
+#include "common/encoding.h"
 #include "common/paths.h"
 #include "localplatform/broker.h"
 #include "localplatform/control_api.h"
@@ -129,33 +130,11 @@ Status writePrivateFile(const fs::path& path, const std::string& content) {
     return {};
 }
 
-std::string base64(const std::string& bytes) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned value = (static_cast<unsigned char>(bytes[i]) << 16) |
-                               (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-        for (int shift : {18, 12, 6, 0})
-            out += kAlphabet[(value >> shift) & 63];
-    }
-    if (const std::size_t rest = bytes.size() - i; rest > 0) {
-        unsigned value = static_cast<unsigned char>(bytes[i]) << 16;
-        if (rest == 2)
-            value |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += kAlphabet[(value >> 18) & 63];
-        out += kAlphabet[(value >> 12) & 63];
-        out += rest == 2 ? kAlphabet[(value >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
 // The TLS port with its certificate as the CA: kubectl and our KubeClient verify it like any cluster's.
 std::string kubeconfigText(const DaemonState& state, const std::string& certificatePem) {
     return "apiVersion: v1\nkind: Config\n"
            "clusters:\n- name: faaswb-local\n  cluster:\n    server: " +
-           state.apiTlsUrl + "\n    certificate-authority-data: " + base64(certificatePem) +
+           state.apiTlsUrl + "\n    certificate-authority-data: " + base64Encode(certificatePem) +
            "\n"
            "contexts:\n- name: faaswb-local\n  context:\n    cluster: faaswb-local\n    user: faaswb-local\n"
            "    namespace: default\n"

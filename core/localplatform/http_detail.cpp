@@ -1,36 +1,16 @@
 #include "localplatform/http_detail.h"
 
+#include "common/encoding.h"
+
 #include <boost/beast/http/status.hpp>
 #include <cstdio>
 
 namespace faaswb::localplatform::detail {
 namespace {
 
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i] >= 'A' && a[i] <= 'Z' ? char(a[i] + 32) : a[i];
-        char y = b[i] >= 'A' && b[i] <= 'Z' ? char(b[i] + 32) : b[i];
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 bool isComputedHeader(std::string_view name) {
-    return equalsIgnoreCase(name, "content-length") || equalsIgnoreCase(name, "transfer-encoding") ||
-           equalsIgnoreCase(name, "connection");
+    return equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding") ||
+           equalsIgnoringCase(name, "connection");
 }
 
 } // namespace
@@ -41,8 +21,8 @@ std::string percentDecode(std::string_view text, bool plusIsSpace) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == '%' && i + 2 < text.size()) {
-            int high = hexValue(text[i + 1]);
-            int low = hexValue(text[i + 2]);
+            int high = hexDigitValue(text[i + 1]);
+            int low = hexDigitValue(text[i + 2]);
             if (high >= 0 && low >= 0) {
                 out.push_back(char(high * 16 + low));
                 i += 2;
@@ -85,7 +65,7 @@ void appendResponseHead(std::string& out, const ResponseHead& head) {
         for (const auto& [name, value] : *head.headers) {
             if (isComputedHeader(name))
                 continue;
-            hasContentType = hasContentType || equalsIgnoreCase(name, "content-type");
+            hasContentType = hasContentType || equalsIgnoringCase(name, "content-type");
             out.append(name).append(": ").append(value).append("\r\n");
         }
     }
@@ -102,7 +82,7 @@ void appendResponseHead(std::string& out, const ResponseHead& head) {
 
 bool headersRequestClose(const HttpHeaders& headers) {
     auto value = findHeader(headers, "connection");
-    return value && equalsIgnoreCase(*value, "close");
+    return value && equalsIgnoringCase(*value, "close");
 }
 
 } // namespace faaswb::localplatform::detail

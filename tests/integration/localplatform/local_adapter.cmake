@@ -1,2 +1,2 @@
 # The `local` Platform adapter against an embedded daemon: deploy, scale watch, pod metrics, traces, cold start.
-faaswb_add_qtest(tst_local_adapter LABEL integration SOURCES tst_local_adapter.cpp LIBS CURL::libcurl TIMEOUT 240)
+faaswb_add_qtest(tst_local_adapter LABEL integration SOURCES tst_local_adapter.cpp TIMEOUT 240)

@@ -2,12 +2,12 @@
 // deploys 000.noop in cpp, and every capability is checked against the running instance: requests through the
 // returned URL, the scale watch, pod metrics, spans, the wait for scale to zero, connecting by state dir, removal.
 #include "platform/local_platform.h"
+#include "http_call.h"
 #include "testutils.h"
 
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <curl/curl.h>
 #include <mutex>
 
 using namespace faaswb;
@@ -16,52 +16,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct HttpReply {
-    long status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers; // lower-case names
-};
-
-size_t appendBody(char* data, size_t size, size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
-    return size * count;
-}
-
-size_t collectHeader(char* data, size_t size, size_t count, void* out) {
-    const std::string line(data, size * count);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        for (char& c : name)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string value = line.substr(colon + 1);
-        value.erase(0, value.find_first_not_of(' '));
-        value.erase(value.find_last_not_of("\r\n ") + 1);
-        (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
-    }
-    return size * count;
-}
-
 // POST {} as the load engine sends it (the wrappers answer POST).
 HttpReply httpPost(const platform::Deployment& deployment) {
-    HttpReply reply;
-    CURL* curl = curl_easy_init();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    for (const auto& [name, value] : deployment.headers)
-        headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, deployment.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "{}");
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collectHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    return reply;
+    HttpCallOptions options;
+    options.body = "{}";
+    options.headers.assign(deployment.headers.begin(), deployment.headers.end());
+    return httpCall(deployment.url, options);
 }
 
 class SampleLog {

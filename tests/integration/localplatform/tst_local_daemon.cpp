@@ -4,13 +4,13 @@
 #include "kube/client.h"
 #include "kube/knative.h"
 #include "localplatform/daemon.h"
+#include "http_call.h"
 #include "testutils.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <csignal>
-#include <curl/curl.h>
 #include <set>
 #include <sstream>
 
@@ -21,52 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-struct HttpReply {
-    long status = 0;
-    std::string body;
-    std::map<std::string, std::string> headers; // lower-case names
-};
-
-size_t appendBody(char* data, size_t size, size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
-    return size * count;
-}
-
-size_t collectHeader(char* data, size_t size, size_t count, void* out) {
-    const std::string line(data, size * count);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        for (char& c : name)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string value = line.substr(colon + 1);
-        value.erase(0, value.find_first_not_of(' '));
-        value.erase(value.find_last_not_of("\r\n ") + 1);
-        (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
-    }
-    return size * count;
-}
-
-HttpReply httpCall(const std::string& url, const std::string& body = {}, const std::string& token = {}) {
-    HttpReply reply;
-    CURL* curl = curl_easy_init();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    if (!token.empty())
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
-    if (!body.empty())
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collectHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    return reply;
+HttpReply call(const std::string& url, const std::string& body = {}, const std::string& token = {}) {
+    return test::httpCall(url, HttpCallOptions{body, token, {}});
 }
 
 json serviceManifest(const std::string& name, const std::string& image, std::map<std::string, std::string> annotations,
@@ -129,15 +85,9 @@ private:
 
     // 200 responses the gateway counted for the revision, from /metrics.
     double servedRequests(const std::string& revision) {
-        const HttpReply metrics = httpCall(state().apiUrl + "/metrics", {}, state().token);
-        std::istringstream lines(metrics.body);
-        double total = 0;
-        for (std::string line; std::getline(lines, line);)
-            if (line.starts_with("revision_request_count{") &&
-                line.find("revision_name=\"" + revision + "\"") != std::string::npos &&
-                line.find("response_code=\"200\"") != std::string::npos)
-                total += std::stod(line.substr(line.rfind(' ') + 1));
-        return total;
+        const HttpReply metrics = call(state().apiUrl + "/metrics", {}, state().token);
+        return prometheusSum(metrics.body, "revision_request_count",
+                             {"revision_name=\"" + revision + "\"", "response_code=\"200\""});
     }
 
 private slots:
@@ -174,9 +124,9 @@ private slots:
     }
 
     void tokenIsRequired() {
-        QCOMPARE(httpCall(state().apiUrl + "/api/v1/namespaces/default/pods").status, 401L);
-        QCOMPARE(httpCall(state().apiUrl + "/api/v1/namespaces/default/pods", {}, "wrong").status, 401L);
-        QCOMPARE(httpCall(state().apiUrl + "/api/v1/namespaces/default/pods", {}, state().token).status, 200L);
+        QCOMPARE(call(state().apiUrl + "/api/v1/namespaces/default/pods").status, 401L);
+        QCOMPARE(call(state().apiUrl + "/api/v1/namespaces/default/pods", {}, "wrong").status, 401L);
+        QCOMPARE(call(state().apiUrl + "/api/v1/namespaces/default/pods", {}, state().token).status, 200L);
     }
 
     void badManifestIsRejectedNamingTheField() {
@@ -196,7 +146,7 @@ private slots:
         QVERIFY(!service.is_null());
         const std::string url = service["status"]["address"]["url"];
         QCOMPARE(service["status"]["latestReadyRevisionName"].get<std::string>(), std::string("noop-00001"));
-        const HttpReply reply = httpCall(url, R"({"hello":"world"})");
+        const HttpReply reply = call(url, R"({"hello":"world"})");
         QCOMPARE(reply.status, 200L);
         QVERIFY(reply.headers.contains("x-faaswb-instance"));
         QVERIFY2(reply.headers.at("x-faaswb-instance").starts_with("noop-00001-deployment-"),
@@ -267,7 +217,7 @@ private slots:
             "serving.knative.dev/service=sleepy", [](const json& pods) { return pods["items"].empty(); }, 40s);
         QVERIFY2(!gone.is_null(), "pods did not scale to zero");
         // The next request is a cold start through the activator.
-        const HttpReply cold = httpCall(url, R"({"ms": 1})");
+        const HttpReply cold = call(url, R"({"ms": 1})");
         QCOMPARE(cold.status, 200L);
         QVERIFY(cold.headers.contains("x-faaswb-cold"));
         QCOMPARE(cold.headers.at("x-faaswb-cold"), std::string("1"));
@@ -313,17 +263,32 @@ private slots:
         QCOMPARE(load.exitCode(), 0);
         const QString report = QString::fromUtf8(load.readAllStandardOutput());
         QVERIFY2(report.contains("Requests/sec"), qPrintable(report));
-        QCOMPARE(httpCall(url, "{}").status, 200L);
+        QCOMPARE(call(url, "{}").status, 200L);
     }
 
     void metricsAndTraces() {
-        const HttpReply metrics = httpCall(state().apiUrl + "/metrics", {}, state().token);
+        const HttpReply metrics = call(state().apiUrl + "/metrics", {}, state().token);
         QCOMPARE(metrics.status, 200L);
         QVERIFY(metrics.body.find("autoscaler_desired_pods{") != std::string::npos);
         QVERIFY(metrics.body.find("revision_name=\"noop-00001\"") != std::string::npos);
-        const HttpReply services = httpCall(state().apiUrl + "/api/v2/services", {}, state().token);
+        const HttpReply services = call(state().apiUrl + "/api/v2/services", {}, state().token);
         QCOMPARE(services.status, 200L);
         QVERIFY2(services.body.find("activator") != std::string::npos, services.body.c_str());
+        // ingress -> queue_proxy -> the function's own span, posted by the wrapper to ZIPKIN_ENDPOINT.
+        const HttpReply traces =
+            call(state().apiUrl + "/api/v2/traces?serviceName=activator-service&limit=100", {}, state().token);
+        QCOMPARE(traces.status, 200L);
+        bool linked = false;
+        for (const json& trace : json::parse(traces.body)) {
+            std::map<std::string, std::string> nameById;
+            for (const json& span : trace)
+                nameById[span["id"]] = span["name"];
+            for (const json& span : trace)
+                if (span.contains("parentId") && nameById[span["parentId"]] == "queue_proxy" &&
+                    nameById[span.value("parentId", "")] != span["name"])
+                    linked = linked || nameById.count(span["id"]) > 0;
+        }
+        QVERIFY2(linked, traces.body.substr(0, 3000).c_str());
     }
 
     void noChildSurvivesTheDaemon() {

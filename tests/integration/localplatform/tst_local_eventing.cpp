@@ -4,12 +4,12 @@
 #include "kube/client.h"
 #include "kube/knative.h"
 #include "localplatform/daemon.h"
+#include "http_call.h"
 #include "testutils.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <curl/curl.h>
 #include <sstream>
 
 using namespace faaswb;
@@ -19,30 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-size_t appendBody(char* data, size_t size, size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
-    return size * count;
-}
-
-std::pair<long, std::string> httpCall(const std::string& url, const std::string& body, const std::string& token) {
-    std::string response;
-    long status = 0;
-    CURL* curl = curl_easy_init();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    if (!token.empty())
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
-    if (!body.empty())
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    return {status, response};
+std::pair<long, std::string> call(const std::string& url, const std::string& body, const std::string& token) {
+    const HttpReply reply = test::httpCall(url, HttpCallOptions{body, token, {}});
+    return {reply.status, reply.body};
 }
 
 } // namespace
@@ -70,19 +49,7 @@ private:
 
     // The sum of a Prometheus counter's samples whose labels contain every `label="value"` given.
     double metric(const std::string& name, const std::vector<std::string>& labels) {
-        const auto [status, body] = httpCall(state().apiUrl + "/metrics", {}, state().token);
-        std::istringstream lines(body);
-        double total = 0;
-        for (std::string line; std::getline(lines, line);) {
-            if (!line.starts_with(name + "{"))
-                continue;
-            bool matches = true;
-            for (const std::string& label : labels)
-                matches = matches && line.find(label) != std::string::npos;
-            if (matches)
-                total += std::stod(line.substr(line.rfind(' ') + 1));
-        }
-        return total;
+        return prometheusSum(call(state().apiUrl + "/metrics", {}, state().token).second, name, labels);
     }
 
     bool ready(const std::string& path) {
@@ -187,7 +154,7 @@ private slots:
         QVERIFY2(producerBound, "no ready producer instance with K_SINK");
         const json producer = *m_client->get(kube::knativeServicesPath("default", "producer"));
         const auto [status, answer] =
-            httpCall(producer["status"]["address"]["url"].get<std::string>(), R"({"count": 5})", {});
+            call(producer["status"]["address"]["url"].get<std::string>(), R"({"count": 5})", {});
         QCOMPARE(status, 200L);
         QVERIFY2(answer.find("\"sent\":5") != std::string::npos, answer.c_str());
 
@@ -198,7 +165,7 @@ private slots:
             },
             20s);
         if (!settled) {
-            const auto [code, text] = httpCall(state().apiUrl + "/metrics", {}, state().token);
+            const auto [code, text] = call(state().apiUrl + "/metrics", {}, state().token);
             std::string relevant;
             std::istringstream lines(text);
             for (std::string line; std::getline(lines, line);)
@@ -218,7 +185,7 @@ private slots:
 
     void brokerHopsAreLinkedSpans() {
         const auto [status, body] =
-            httpCall(state().apiUrl + "/api/v2/traces?serviceName=broker-filter&limit=50", {}, state().token);
+            call(state().apiUrl + "/api/v2/traces?serviceName=broker-filter&limit=50", {}, state().token);
         QCOMPARE(status, 200L);
         const json traces = json::parse(body);
         bool linked = false;
