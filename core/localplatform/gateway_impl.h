@@ -5,6 +5,7 @@
 
 #include "localplatform/gateway.h"
 #include "localplatform/gateway_session.h"
+#include "localplatform/listen_socket.h"
 #include "trace/trace_context.h"
 
 #include <algorithm>
@@ -165,24 +166,9 @@ public:
         , m_acceptor(io) {}
 
     Result<std::uint16_t> listen(const std::string& address, std::uint16_t port) {
-        error_code ec;
-        auto ip = asio::ip::make_address(address, ec);
-        if (ec)
-            return invalidInput("gateway: '" + address + "' is not an IP address");
-        tcp::endpoint endpoint(ip, port);
-        m_acceptor.open(endpoint.protocol(), ec);
-        if (!ec)
-            m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec)
-            m_acceptor.bind(endpoint, ec);
-        if (!ec)
-            m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) {
-            error_code ignored;
-            m_acceptor.close(ignored);
-            return platformError("gateway: cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                                 ec.message());
-        }
+        auto bound = detail::openListener(m_acceptor, address, port, "gateway");
+        if (!bound)
+            return bound.error();
         m_stopped = false;
         accept();
         return m_acceptor.local_endpoint().port();

@@ -1,6 +1,7 @@
 #include "localplatform/http_server.h"
 
 #include "localplatform/http_detail.h"
+#include "localplatform/listen_socket.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -420,23 +421,9 @@ public:
     }
 
     Result<std::uint16_t> listen(const std::string& address, std::uint16_t port) {
-        error_code ec;
-        auto ip = asio::ip::make_address(address, ec);
-        if (ec)
-            return invalidInput("cannot listen on '" + address + "': not an IP address");
-        tcp::endpoint endpoint(ip, port);
-        m_acceptor.open(endpoint.protocol(), ec);
-        if (!ec)
-            m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec)
-            m_acceptor.bind(endpoint, ec);
-        if (!ec)
-            m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) {
-            error_code ignored;
-            m_acceptor.close(ignored);
-            return platformError("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
-        }
+        auto bound = detail::openListener(m_acceptor, address, port, "HTTP server");
+        if (!bound)
+            return bound.error();
         accept();
         return m_acceptor.local_endpoint().port();
     }

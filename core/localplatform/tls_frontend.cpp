@@ -1,5 +1,7 @@
 #include "localplatform/tls_frontend.h"
 
+#include "localplatform/listen_socket.h"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -170,21 +172,9 @@ public:
     }
 
     Result<std::uint16_t> listen(const std::string& address, std::uint16_t port, std::uint16_t backendPort) {
-        boost::system::error_code error;
-        const auto ip = asio::ip::make_address(address, error);
-        if (error)
-            return invalidInput("bind address '" + address + "': " + error.message());
-        const tcp::endpoint endpoint(ip, port);
-        m_acceptor.open(endpoint.protocol(), error);
-        if (!error)
-            m_acceptor.set_option(tcp::acceptor::reuse_address(true), error);
-        if (!error)
-            m_acceptor.bind(endpoint, error);
-        if (!error)
-            m_acceptor.listen(asio::socket_base::max_listen_connections, error);
-        if (error)
-            return platformError("cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                                 error.message());
+        auto bound = detail::openListener(m_acceptor, address, port, "control API (TLS)");
+        if (!bound)
+            return bound;
         m_backendPort = backendPort;
         accept();
         return m_acceptor.local_endpoint().port();
