@@ -5,6 +5,10 @@
 #include "load/load_generator.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 namespace faaswb::engine {
 namespace {
@@ -103,6 +107,7 @@ private:
             return deployment.error();
         m_deployment = std::move(deployment).value();
         startScaleWatch();
+        startPodMetrics();
         return checkHealth();
     }
 
@@ -116,6 +121,30 @@ private:
         });
         if (watch)
             m_scaleWatch = std::move(watch).value();
+    }
+
+    // Pod CPU and memory once a second on a thread of its own, so a slow metrics API never delays the load.
+    void startPodMetrics() {
+        if (!m_runner.m_platform.supports(platform::Capability::PodMetrics))
+            return;
+        m_podMetrics = std::jthread([this](std::stop_token stop) {
+            std::mutex mutex;
+            std::condition_variable_any wake;
+            std::unique_lock lock(mutex);
+            // wait_for returns at once (false) once stop is requested: check the token, not the return value.
+            while (!stop.stop_requested()) {
+                wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+                if (stop.stop_requested())
+                    break;
+                auto samples = m_runner.m_platform.podMetrics(*m_deployment);
+                if (!samples || samples->empty())
+                    continue;
+                const std::int64_t now = millisSince(m_start);
+                for (auto& sample : *samples)
+                    sample.tMs = now;
+                notify([&](RunObserver& o) { o.onPodMetrics(m_plan.cell, *samples); });
+            }
+        });
     }
 
     Status measure() {
@@ -228,6 +257,10 @@ private:
 
     void teardown() {
         m_scaleWatch.reset();
+        if (m_podMetrics.joinable()) {
+            m_podMetrics.request_stop();
+            m_podMetrics.join();
+        }
         if (!m_deployment || !m_deployment->createdByUs || m_runner.m_options.keepDeployed)
             return;
         phase("teardown");
@@ -258,6 +291,7 @@ private:
     std::chrono::system_clock::time_point m_wallStart;
     std::optional<platform::Deployment> m_deployment;
     std::unique_ptr<platform::ScaleWatch> m_scaleWatch;
+    std::jthread m_podMetrics;
     std::optional<load::LoadSummary> m_summary;
     std::optional<Error> m_healthError;
     std::int64_t m_phaseOffsetMs = 0;
