@@ -190,7 +190,7 @@ private slots:
         for (const auto& group : groupList["groups"])
             names.insert(group["name"].get<std::string>());
         const std::set<std::string> expected{"serving.knative.dev", "autoscaling.internal.knative.dev",
-                                             "eventing.knative.dev", "metrics.k8s.io"};
+                                             "eventing.knative.dev", "sources.knative.dev", "metrics.k8s.io"};
         QCOMPARE(names, expected);
 
         const auto serving = f.get("/apis/serving.knative.dev/v1")->body();
