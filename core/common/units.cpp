@@ -49,7 +49,15 @@ double durationUnitNanos(std::string_view unit) {
     return 0;
 }
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+// Built by appending: GCC 12's -Wrestrict misfires on "'" + std::string(...) in optimised builds.
+std::string quoted(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '\'';
+    out.append(text);
+    out += '\'';
+    return out;
+}
 
 } // namespace
 
