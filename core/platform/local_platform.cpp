@@ -349,7 +349,9 @@ Result<localplatform::DaemonState> connect(const model::PlatformConfig& config, 
 } // namespace
 
 Result<std::unique_ptr<Platform>> createLocalPlatform(const model::PlatformConfig& config) {
-    return createLocalPlatform(config, localplatform::DaemonOptions{});
+    // A named value: GCC 12 -O2 misreports the temporary's strings as maybe-uninitialized.
+    localplatform::DaemonOptions defaults;
+    return createLocalPlatform(config, std::move(defaults));
 }
 
 Result<std::unique_ptr<Platform>> createLocalPlatform(const model::PlatformConfig& config,
