@@ -163,9 +163,11 @@ void Gateway::Impl::dispatchHeld(Revision& revision) {
         revision.held.pop_front();
         --revision.heldCount;
         pending->stage = Stage::Routed;
+        const auto nowUs = epochMicros();
+        pending->activatorWaitUs += nowUs - pending->waitStartedUs;
         if (pending->sampled)
             m_spans.add(span(*pending, "throttler_try", trace::newSpanId(), "", m_options.serviceName,
-                             pending->waitStartedUs, epochMicros()));
+                             pending->waitStartedUs, nowUs));
         enterQueueProxy(instance, pending);
     }
 }
@@ -244,9 +246,11 @@ void Gateway::Impl::pump(Instance& instance) {
         if (pending->stage != Stage::Queued)
             continue;
         --instance.queued;
+        const auto nowUs = epochMicros();
+        pending->queueWaitUs += nowUs - pending->waitStartedUs;
         if (pending->sampled)
-            m_spans.add(span(*pending, "queue_wait", trace::newSpanId(), "", instance.pod, pending->waitStartedUs,
-                             epochMicros()));
+            m_spans.add(
+                span(*pending, "queue_wait", trace::newSpanId(), "", instance.pod, pending->waitStartedUs, nowUs));
         startProxy(pending->instance, pending);
     }
 }

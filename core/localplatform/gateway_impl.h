@@ -138,6 +138,8 @@ struct Pending {
     std::int64_t arrivedUs = 0;
     std::int64_t waitStartedUs = 0;
     std::int64_t proxyStartedUs = 0;
+    std::int64_t activatorWaitUs = 0; // time held by the activator (ingress span tag faaswb.activator_wait_us)
+    std::int64_t queueWaitUs = 0;     // time in the queue-proxy queue (tag faaswb.queue_wait_us)
     std::string method;
     std::string originalTarget;
     std::string traceId;

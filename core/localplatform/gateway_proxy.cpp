@@ -131,10 +131,14 @@ void Gateway::Impl::finish(const PendingPtr& pending, Response&& response) {
     const auto endUs = epochMicros();
     auto& revision = *pending->revision;
     auto instance = pending->instance;
-    if (stage == Stage::Held)
+    if (stage == Stage::Held) {
         --revision.heldCount; // its entry in `held` is skipped later
-    if (instance && stage == Stage::Queued)
+        pending->activatorWaitUs += endUs - pending->waitStartedUs;
+    }
+    if (instance && stage == Stage::Queued) {
         --instance->queued;
+        pending->queueWaitUs += endUs - pending->waitStartedUs;
+    }
     if (instance && stage == Stage::Proxying) {
         --instance->inFlight;
         if (pending->upstream) { // not returned to the pool: timed out, failed or stopping

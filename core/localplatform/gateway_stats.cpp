@@ -62,6 +62,10 @@ void Gateway::Impl::emitSpans(const Pending& pending, int status, std::int64_t e
     ingress.tags["http.path"] = pending.originalTarget;
     ingress.tags["http.status_code"] = statusText;
     ingress.tags["faaswb.cold"] = pending.cold ? "1" : "0";
+    // The waits also as tags of the ingress span: the hop breakdown (trace/breakdown.h) reads a request's waits from
+    // one span, and a request that never waited gets an explicit 0 rather than a missing wait span.
+    ingress.tags["faaswb.activator_wait_us"] = std::to_string(std::max<std::int64_t>(0, pending.activatorWaitUs));
+    ingress.tags["faaswb.queue_wait_us"] = std::to_string(std::max<std::int64_t>(0, pending.queueWaitUs));
     m_spans.add(std::move(ingress));
 }
 
