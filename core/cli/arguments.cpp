@@ -19,8 +19,8 @@ Error unknownOption(const CommandSpec& spec, const std::string& name) {
         names.push_back(option.name);
     const auto match = closestMatch(name, names);
     return invalidInput(spec.name + ": unknown option '--" + name + "'" +
-                        (match ? " (did you mean '--" + *match + "'?)" : std::string()) +
-                        "; see 'faas-workbench " + spec.name + " --help'");
+                        (match ? " (did you mean '--" + *match + "'?)" : std::string()) + "; see 'faas-workbench " +
+                        spec.name + " --help'");
 }
 
 } // namespace
@@ -52,7 +52,10 @@ Result<Arguments> Arguments::parse(const CommandSpec& spec, const std::vector<st
             return invalidInput(spec.name + ": option '--" + name + "' needs a value (" + option->valueName + ")");
         }
     }
-    if (parsed.m_positionals.size() < spec.positionals.size())
+    const auto required = static_cast<std::size_t>(
+        std::count_if(spec.positionals.begin(), spec.positionals.end(),
+                      [](const std::string& name) { return name.empty() || name.back() != '?'; }));
+    if (parsed.m_positionals.size() < required)
         return invalidInput(spec.name + ": missing " + spec.positionals[parsed.m_positionals.size()] +
                             "; usage: faas-workbench " + spec.name + " " + spec.synopsis);
     if (parsed.m_positionals.size() > spec.positionals.size())

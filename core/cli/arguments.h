@@ -12,17 +12,17 @@
 namespace faaswb::cli {
 
 struct OptionSpec {
-    std::string name;        // without the leading dashes
-    std::string valueName;   // empty for a flag
+    std::string name;      // without the leading dashes
+    std::string valueName; // empty for a flag
     std::string help;
     bool repeatable = false;
 };
 
 struct CommandSpec {
     std::string name;
-    std::string synopsis;    // "FILE [--db PATH] ..."
-    std::string summary;     // one line
-    std::vector<std::string> positionals; // names of required positionals, in order
+    std::string synopsis;                 // "FILE [--db PATH] ..."
+    std::string summary;                  // one line
+    std::vector<std::string> positionals; // names of positionals, in order; a trailing "?" marks an optional one
     std::vector<OptionSpec> options;
 };
 

@@ -4,28 +4,59 @@
 #include "common/suggest.h"
 
 #include <curl/curl.h>
+#include <filesystem>
 #include <iostream>
 
 namespace faaswb::cli {
 namespace {
 
+struct Invocation {
+    int argc = 0;
+    char** argv = nullptr;
+    FrontEnd frontEnd;
+};
+
+Invocation& invocation() {
+    static Invocation current;
+    return current;
+}
+
+bool isExperimentFile(const std::string& arg) {
+    const auto extension = std::filesystem::path(arg).extension();
+    return (extension == ".yaml" || extension == ".yml") && std::filesystem::is_regular_file(arg);
+}
+
+void printUsage(std::ostream& out);
+
+int launchGui(const std::string& experimentFile, const std::string& dbPath) {
+    const auto& current = invocation();
+    if (!current.frontEnd.gui) {
+        printUsage(std::cerr);
+        return fail(invalidInput("this build has no desktop GUI; use the commands above"));
+    }
+    return current.frontEnd.gui(current.argc, current.argv, experimentFile, dbPath);
+}
+
 CommandSpec runSpec() {
-    return {"run", "FILE [--db PATH] [--out DIR] [--platform NAME] [--quiet]",
+    return {"run",
+            "FILE [--db PATH] [--out DIR] [--platform NAME] [--quiet]",
             "Runs an experiment headless: every benchmark x language x scenario cell, stored in the results DB.",
             {"FILE"},
             {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"},
-             {"out", "DIR", "also export CSV and .hlog files of the runs into DIR"},
+             {"out", "DIR", "also export CSV, .hlog, PNG charts and report.html of the runs into DIR"},
              {"platform", "NAME", "use this platform instead of the experiment's `platform`"},
              {"keep-deployed", "", "do not remove the functions the run deployed"},
              {"quiet", "", "no progress output; only errors and the final summary"}}};
 }
 
 CommandSpec loadSpec() {
-    return {"load", "URL (--rate R | --connections C) --duration D [options]",
+    return {"load",
+            "URL (--rate R | --connections C) --duration D [options]",
             "Drives load at one URL and prints a wrk-style summary (Requests/sec, latency percentiles).",
             {"URL"},
-            {{"rate", "R", "open loop: requests per second (e.g. 2000, 1.5k/s); latency counts from the intended "
-                           "send time"},
+            {{"rate", "R",
+              "open loop: requests per second (e.g. 2000, 1.5k/s); latency counts from the intended "
+              "send time"},
              {"connections", "C", "closed loop: C connections each sending back to back"},
              {"duration", "D", "how long to run (e.g. 10s, 2m)"},
              {"requests", "N", "stop after N requests"},
@@ -42,24 +73,39 @@ CommandSpec loadSpec() {
 std::vector<Command> buildCommands() {
     return {
         {runSpec(), runExperiment},
-        {{"validate", "FILE", "Checks an experiment file; prints every problem as file:line:column: message.",
-          {"FILE"}, {}},
+        {{"validate",
+          "FILE",
+          "Checks an experiment file; prints every problem as file:line:column: message.",
+          {"FILE"},
+          {}},
          validateExperiment},
-        {{"runs", "[--db PATH]", "Lists the runs stored in a results database.", {},
+        {{"runs",
+          "[--db PATH]",
+          "Lists the runs stored in a results database.",
+          {},
           {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"}}},
          listRuns},
-        {{"export", "--db PATH --run ID --format csv|hlog|png|svg|html --out DIR",
-          "Exports runs as CSV files (summary, intervals, requests, scale events) or an HdrHistogram log.", {},
+        {{"export",
+          "--db PATH --run ID --format csv|hlog|png|svg|pdf|html --out DIR",
+          "Exports runs as CSV files, HdrHistogram logs, charts (PNG/SVG/PDF) or a self-contained HTML report.",
+          {},
           {{"db", "PATH", "results database"},
            {"run", "ID", "run id (repeatable; see `faas-workbench runs`)", true},
-           {"format", "FORMAT", "csv | hlog | png | svg | html"},
+           {"format", "FORMAT", "csv | hlog | png | svg | pdf | html"},
            {"out", "DIR", "output folder (created when missing)"}}},
          exportRun},
         {loadSpec(), loadUrl},
+        {{"gui",
+          "[FILE] [--db PATH]",
+          "Opens the desktop workbench (also: no command, or an experiment FILE.yaml as the only argument).",
+          {"FILE?"},
+          {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"}}},
+         openGui},
         {{"benchmarks", "", "Lists the benchmark suite: id, languages, description.", {}, {}}, listBenchmarks},
         {{"local-platform",
           "[--api-port N] [--ingress-port N] [--broker-port N] [--state-dir DIR] [--autoscaler KEY=VALUE]...",
-          "Runs the embedded local platform (a miniature Knative) in the foreground.", {},
+          "Runs the embedded local platform (a miniature Knative) in the foreground.",
+          {},
           {{"api-port", "N", "control API port (default: ephemeral)"},
            {"api-tls-port", "N", "control API TLS port, the one the kubeconfig names (default: ephemeral)"},
            {"ingress-port", "N", "ingress gateway port (default: ephemeral)"},
@@ -108,13 +154,24 @@ int fail(const Error& error) {
     return static_cast<int>(error.code);
 }
 
-int main(int argc, char** argv) {
+const FrontEnd& frontEnd() {
+    return invocation().frontEnd;
+}
+
+int openGui(const Arguments& args) {
+    const std::string file = args.positionals().empty() ? std::string() : args.positionals().front();
+    if (!file.empty() && !std::filesystem::is_regular_file(file))
+        return fail(invalidInput("gui: no experiment file at '" + file + "'"));
+    return launchGui(file, args.value("db").value_or(std::string()));
+}
+
+int main(int argc, char** argv, const FrontEnd& frontEnd) {
+    invocation() = {argc, argv, frontEnd};
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) {
-        printUsage(std::cerr);
-        std::cerr << "\nThe desktop GUI is not part of this build yet; use the commands above.\n";
-        return 2;
-    }
+    if (args.empty())
+        return launchGui({}, {});
+    if (args.size() == 1 && isExperimentFile(args[0]))
+        return launchGui(args[0], {}); // double-clicked experiment files arrive like this
     if (args[0] == "--version") {
         std::cout << "faas-workbench " << FAASWB_VERSION << "\n";
         return 0;

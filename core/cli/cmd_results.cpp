@@ -36,15 +36,18 @@ Status exportFormat(results::ResultStore& store, const std::vector<std::int64_t>
         return results::exportCsv(store, ids, out);
     if (format == "hlog") {
         for (const auto id : ids)
-            if (Status written = results::exportHlog(store, id, out + "/run-" + std::to_string(id) + ".hlog");
-                !written)
+            if (Status written = results::exportHlog(store, id, out + "/run-" + std::to_string(id) + ".hlog"); !written)
                 return written;
         return {};
     }
-    if (format == "png" || format == "svg" || format == "html")
-        return invalidInput("export: format '" + format +
-                            "' needs the chart renderer, which is not part of this build yet; use csv or hlog");
-    return invalidInput("export: unknown --format '" + format + "'; expected csv, hlog, png, svg or html");
+    if (format == "png" || format == "svg" || format == "pdf" || format == "html") {
+        if (!frontEnd().exportCharts)
+            return invalidInput("export: format '" + format +
+                                "' needs the chart renderer, which this build lacks; "
+                                "use csv or hlog");
+        return frontEnd().exportCharts(store, ids, format, out);
+    }
+    return invalidInput("export: unknown --format '" + format + "'; expected csv, hlog, png, svg, pdf or html");
 }
 
 // "2026-11-24T05:34:01.087Z" -> "2026-11-24 05:34:01": a table wants seconds, not the stored precision.
@@ -69,9 +72,9 @@ int listRuns(const Arguments& args) {
     for (const auto& run : *runs)
         std::printf("%5lld  %-20.20s  %-16.16s  %-14.14s  %-8.8s  %-10.10s  %-10.10s  %9llu  %7llu  %9.1f\n",
                     static_cast<long long>(run.id), shortTime(run.startedAt).c_str(), run.scenario.c_str(),
-                    run.benchmark.c_str(), run.language.c_str(), run.platform.c_str(), engine::runStatusName(run.status),
-                    static_cast<unsigned long long>(run.requests), static_cast<unsigned long long>(run.errors),
-                    run.achievedRps);
+                    run.benchmark.c_str(), run.language.c_str(), run.platform.c_str(),
+                    engine::runStatusName(run.status), static_cast<unsigned long long>(run.requests),
+                    static_cast<unsigned long long>(run.errors), run.achievedRps);
     return 0;
 }
 

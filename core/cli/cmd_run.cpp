@@ -3,7 +3,6 @@
 #include "cli/load_report.h"
 #include "cli/progress.h"
 #include "common/paths.h"
-#include "common/suggest.h"
 #include "common/units.h"
 #include "engine/cell_plan.h"
 #include "engine/runner.h"
@@ -18,36 +17,6 @@
 
 namespace faaswb::cli {
 namespace {
-
-Result<model::PlatformConfig> choosePlatform(const model::Experiment& experiment, const Arguments& args) {
-    const std::string name = args.value("platform").value_or(experiment.platform);
-    if (const auto* config = experiment.findPlatform(name))
-        return *config;
-    if (name == "local") {
-        model::PlatformConfig local;
-        local.name = "local";
-        local.type = model::PlatformType::Local;
-        return local;
-    }
-    std::vector<std::string> declared{"local"};
-    for (const auto& [key, config] : experiment.platforms)
-        declared.push_back(key);
-    return invalidInput("run: --platform '" + name + "' is not declared in the experiment" +
-                        didYouMean(name, declared));
-}
-
-int exitCodeFor(const std::vector<engine::CellResult>& results) {
-    int code = 0;
-    for (const auto& result : results) {
-        if (result.status == engine::RunStatus::Cancelled)
-            return static_cast<int>(ErrorCode::Cancelled);
-        const bool allFailed = result.summary && result.summary->requests > 0 &&
-                               result.summary->errors == result.summary->requests;
-        if (result.status == engine::RunStatus::Failed || allFailed)
-            code = static_cast<int>(ErrorCode::Platform);
-    }
-    return code;
-}
 
 void printSummary(const std::vector<engine::CellResult>& results, const results::ResultsWriter& writer) {
     std::cout << "\n";
@@ -68,8 +37,7 @@ void printSummary(const std::vector<engine::CellResult>& results, const results:
     }
 }
 
-std::vector<std::int64_t> runIds(const std::vector<engine::CellResult>& results,
-                                 const results::ResultsWriter& writer) {
+std::vector<std::int64_t> runIds(const std::vector<engine::CellResult>& results, const results::ResultsWriter& writer) {
     std::vector<std::int64_t> ids;
     for (const auto& result : results)
         if (auto id = writer.runIdForCell(result.cell))
@@ -86,6 +54,11 @@ Status exportRuns(const std::string& dbPath, const std::vector<std::int64_t>& id
     for (const auto id : ids)
         if (Status hlog = results::exportHlog(*store, id, outDir + "/run-" + std::to_string(id) + ".hlog"); !hlog)
             return hlog;
+    if (!frontEnd().exportCharts)
+        return {};
+    for (const char* format : {"png", "html"})
+        if (Status charts = frontEnd().exportCharts(*store, ids, format, outDir); !charts)
+            return charts;
     return {};
 }
 
@@ -95,7 +68,7 @@ int runExperiment(const Arguments& args) {
     auto experiment = model::loadExperiment(args.positionals().front());
     if (!experiment)
         return fail(experiment.error());
-    auto platformConfig = choosePlatform(*experiment, args);
+    auto platformConfig = platform::choosePlatform(*experiment, args.value("platform").value_or(experiment->platform));
     if (!platformConfig)
         return fail(platformConfig.error());
     experiment->platform = platformConfig->name;
@@ -130,9 +103,14 @@ int runExperiment(const Arguments& args) {
     if (auto out = args.value("out")) {
         if (Status exported = exportRuns(dbPath, runIds(results, writer), *out); !exported)
             return fail(exported.error());
-        std::cout << "Exports: " << *out << "/summary.csv, intervals.csv, requests.csv, scale_events.csv, run-*.hlog\n";
+        std::cout << "Exports: " << *out << "/summary.csv, intervals.csv, requests.csv, scale_events.csv, run-*.hlog";
+        if (frontEnd().exportCharts)
+            std::cout << ", run-*-*.png charts";
+        std::cout << "\n";
+        if (frontEnd().exportCharts)
+            std::cout << "Report: " << *out << "/report.html\n";
     }
-    return exitCodeFor(results);
+    return engine::exitCodeFor(results);
 }
 
 } // namespace faaswb::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli/arguments.h"
+#include "cli/cli.h"
 
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ int exportRun(const Arguments& args);
 int loadUrl(const Arguments& args);
 int listBenchmarks(const Arguments& args);
 int localPlatform(const Arguments& args);
+int openGui(const Arguments& args);
+
+// The front end main() was given (GUI launcher, chart renderer); members may be unset.
+const FrontEnd& frontEnd();
 
 // Prints "error: message" to stderr and returns the exit code for the error.
 int fail(const Error& error);

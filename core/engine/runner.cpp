@@ -42,7 +42,10 @@ load::LoadModel singleRequestModel(std::chrono::milliseconds timeout) {
 class Runner::CellExecution final : public load::LoadSink {
 public:
     CellExecution(Runner& runner, const CellPlan& plan, const CancellationToken& cancel)
-        : m_runner(runner), m_plan(plan), m_stop(&cancel), m_userCancel(cancel) {}
+        : m_runner(runner)
+        , m_plan(plan)
+        , m_stop(&cancel)
+        , m_userCancel(cancel) {}
 
     CellResult execute() {
         m_start = Clock::now();
@@ -163,8 +166,10 @@ private:
 
     Status coldStarts() {
         if (!m_runner.m_platform.supports(platform::Capability::ForceColdStart))
-            return platformError("cold-start scenario '" + m_plan.scenario->name + "' needs a platform that can "
-                                 "force cold starts; platform '" + m_runner.m_experiment.platform + "' cannot");
+            return platformError("cold-start scenario '" + m_plan.scenario->name +
+                                 "' needs a platform that can "
+                                 "force cold starts; platform '" +
+                                 m_runner.m_experiment.platform + "' cannot");
         const int repetitions = m_plan.scenario->repetitions;
         for (int i = 1; i <= repetitions; ++i) {
             phase("cold-start " + std::to_string(i) + "/" + std::to_string(repetitions));
@@ -285,7 +290,7 @@ private:
 
     Runner& m_runner;
     const CellPlan& m_plan;
-    CancellationToken m_stop;              // user cancellation, or a failed health check
+    CancellationToken m_stop; // user cancellation, or a failed health check
     const CancellationToken& m_userCancel;
     Clock::time_point m_start;
     std::chrono::system_clock::time_point m_wallStart;
@@ -302,9 +307,13 @@ private:
 };
 
 Runner::Runner(const model::Experiment& experiment, platform::Platform& platform, RunnerOptions options)
-    : m_experiment(experiment), m_platform(platform), m_options(std::move(options)) {}
+    : m_experiment(experiment)
+    , m_platform(platform)
+    , m_options(std::move(options)) {}
 
-void Runner::addObserver(RunObserver* observer) { m_observers.push_back(observer); }
+void Runner::addObserver(RunObserver* observer) {
+    m_observers.push_back(observer);
+}
 
 std::vector<CellResult> Runner::run(const CancellationToken& cancel) {
     std::vector<CellResult> results;
@@ -316,6 +325,22 @@ std::vector<CellResult> Runner::run(const CancellationToken& cancel) {
         results.push_back(execution.execute());
     }
     return results;
+}
+
+int exitCodeFor(const std::vector<CellResult>& results, bool cancelled) {
+    int code = 0;
+    for (const auto& result : results) {
+        if (result.status == RunStatus::Cancelled)
+            return static_cast<int>(ErrorCode::Cancelled);
+        const bool allFailed =
+            result.summary && result.summary->requests > 0 && result.summary->errors == result.summary->requests;
+        if (result.status == RunStatus::Failed || allFailed)
+            code = static_cast<int>(ErrorCode::Platform);
+    }
+    // Stopped before the first cell began (e.g. during the platform's start-up): nothing ran, still a cancel.
+    if (cancelled && results.empty())
+        return static_cast<int>(ErrorCode::Cancelled);
+    return code;
 }
 
 } // namespace faaswb::engine

@@ -25,11 +25,15 @@ struct RunnerOptions {
 
 struct CellResult {
     int cell = 0;
-    std::string label;                        // "warm · 000.noop · python"
+    std::string label; // "warm · 000.noop · python"
     RunStatus status = RunStatus::Complete;
     std::string message;
     std::optional<load::LoadSummary> summary; // measured phase only (warm-up excluded)
 };
+
+// The command line's exit code for a finished experiment: 130 when a cell was cancelled (or `cancelled` and nothing
+// ran), 3 when a cell failed or every request of a cell failed, else 0. Shared by the CLI and the GUI.
+int exitCodeFor(const std::vector<CellResult>& results, bool cancelled = false);
 
 class Runner {
 public:

@@ -1,5 +1,6 @@
 #include "platform/platform_factory.h"
 
+#include "common/suggest.h"
 #include "platform/http_platform.h"
 #include "platform/local_platform.h"
 
@@ -18,6 +19,21 @@ Result<std::unique_ptr<Platform>> createPlatform(const model::PlatformConfig& co
     return platformError(std::string("platform '") + config.name + "' has type " +
                          model::platformTypeName(config.type) +
                          ", which this build cannot drive yet; only 'http' and 'local' platforms are available");
+}
+
+Result<model::PlatformConfig> choosePlatform(const model::Experiment& experiment, const std::string& name) {
+    if (const auto* config = experiment.findPlatform(name))
+        return *config;
+    if (name == "local") {
+        model::PlatformConfig local;
+        local.name = "local";
+        local.type = model::PlatformType::Local;
+        return local;
+    }
+    std::vector<std::string> declared{"local"};
+    for (const auto& [key, config] : experiment.platforms)
+        declared.push_back(key);
+    return invalidInput("platform '" + name + "' is not declared in the experiment" + didYouMean(name, declared));
 }
 
 } // namespace faaswb::platform

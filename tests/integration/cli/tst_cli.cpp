@@ -2,7 +2,6 @@
 #include "testutils.h"
 
 #include <QtTest>
-
 #include <csignal>
 #include <sqlite3.h>
 
@@ -16,7 +15,8 @@ struct Outcome {
     QString err;
 };
 
-Outcome runWorkbench(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+Outcome runWorkbench(const QStringList& args,
+                     const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess process;
     process.setProcessEnvironment(env);
     process.start(test::binaryPath(QStringLiteral("faas-workbench")), args);
@@ -69,7 +69,8 @@ private slots:
 
     void versionAndHelp() {
         QCOMPARE(runWorkbench({QStringLiteral("--version")}).exitCode, 0);
-        for (const char* command : {"run", "validate", "runs", "export", "load", "benchmarks", "local-platform"}) {
+        for (const char* command :
+             {"run", "validate", "runs", "export", "load", "benchmarks", "local-platform", "gui"}) {
             const auto outcome = runWorkbench({QString::fromLatin1(command), QStringLiteral("--help")});
             QCOMPARE(outcome.exitCode, 0);
             QVERIFY2(outcome.out.startsWith(QStringLiteral("usage: faas-workbench ")), command);
@@ -90,8 +91,8 @@ private slots:
     }
 
     void validateExitCodes() {
-        const auto ok = runWorkbench({QStringLiteral("validate"),
-                                      test::sourcePath(QStringLiteral("resources/experiments/quickstart.yaml"))});
+        const auto ok = runWorkbench(
+            {QStringLiteral("validate"), test::sourcePath(QStringLiteral("resources/experiments/quickstart.yaml"))});
         QCOMPARE(ok.exitCode, 0);
         QTemporaryDir dir;
         const QString bad = dir.filePath(QStringLiteral("bad.yaml"));
@@ -134,7 +135,7 @@ private slots:
                  0);
         QVERIFY(QFile::exists(again + QStringLiteral("/intervals.csv")));
         QCOMPARE(runWorkbench({QStringLiteral("export"), QStringLiteral("--db"), db, QStringLiteral("--run"),
-                               QStringLiteral("1"), QStringLiteral("--format"), QStringLiteral("pdf"),
+                               QStringLiteral("1"), QStringLiteral("--format"), QStringLiteral("xlsx"),
                                QStringLiteral("--out"), again})
                      .exitCode,
                  2);
@@ -142,8 +143,9 @@ private slots:
 
     void unreachableTargetIsExitThree() {
         QTemporaryDir dir;
-        const QString experiment = writeExperiment(
-            dir, QStringLiteral("http://127.0.0.1:1/"), QStringLiteral("{name: w, type: warm-latency, rate: 20, duration: 500ms}"));
+        const QString experiment =
+            writeExperiment(dir, QStringLiteral("http://127.0.0.1:1/"),
+                            QStringLiteral("{name: w, type: warm-latency, rate: 20, duration: 500ms}"));
         const auto outcome = runWorkbench({QStringLiteral("run"), experiment, QStringLiteral("--db"),
                                            dir.filePath(QStringLiteral("r.db")), QStringLiteral("--quiet")});
         QCOMPARE(outcome.exitCode, 3);
@@ -189,8 +191,8 @@ private slots:
                                            QStringLiteral("200"), QStringLiteral("--duration"), QStringLiteral("1s"),
                                            QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(outcome.exitCode == 0, qPrintable(outcome.err));
-        QVERIFY(outcome.out.contains(QRegularExpression(QStringLiteral("^Requests/sec: +[0-9.]+$"),
-                                                        QRegularExpression::MultilineOption)));
+        QVERIFY(outcome.out.contains(
+            QRegularExpression(QStringLiteral("^Requests/sec: +[0-9.]+$"), QRegularExpression::MultilineOption)));
         QVERIFY(outcome.out.contains(QRegularExpression(
             QStringLiteral("Latency p50/p90/p99/p99.9/max: [0-9.]+ms [0-9.]+ms [0-9.]+ms [0-9.]+ms [0-9.]+ms"))));
     }
