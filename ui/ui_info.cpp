@@ -4,6 +4,8 @@
 
 namespace faaswb::ui {
 
-QString qtVersionString() { return QString::fromLatin1(qVersion()); }
+QString qtVersionString() {
+    return QString::fromLatin1(qVersion());
+}
 
 } // namespace faaswb::ui
