@@ -1,0 +1,31 @@
+// Internals of ui/export shared by its .cpp files: a chart built offscreen at the export size. UI thread only.
+#pragma once
+
+#include "common/result.h"
+#include "ui/charts/chart_builder.h"
+
+#include <QGraphicsScene>
+#include <QSize>
+
+namespace faaswb::ui::exportdetail {
+
+// QtCharts charts are QGraphicsWidgets: without a QApplication (a QGuiApplication is not enough) constructing one
+// crashes, so every entry point checks first.
+Status requireWidgetsApplication();
+
+// A fresh QChart filled by populateChart, laid out at `size` in a scene of its own (no view, no animation).
+class OffscreenChart {
+public:
+    OffscreenChart(ChartKind kind, const QList<RunSeries>& runs, const ChartOptions& options, QSize size);
+    ~OffscreenChart();
+    OffscreenChart(const OffscreenChart&) = delete;
+    OffscreenChart& operator=(const OffscreenChart&) = delete;
+
+    QChart& chart() { return *m_chart; }
+
+private:
+    QGraphicsScene m_scene;
+    QChart* m_chart; // owned by m_scene
+};
+
+} // namespace faaswb::ui::exportdetail
