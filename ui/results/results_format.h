@@ -1,0 +1,34 @@
+// Number formatting, colours and table sizing shared by the results browser: fixed decimals in the C locale (so values
+// read the same everywhere and tests can compare text), status / better-worse colours readable on light and dark
+// palettes, and fitting a table's columns to its contents. UI thread (the colours read the application palette).
+#pragma once
+
+#include <QColor>
+#include <QString>
+#include <QVariant>
+
+QT_BEGIN_NAMESPACE
+class QTableView;
+QT_END_NAMESPACE
+
+namespace faaswb::ui {
+
+QString formatFixed(double value, int decimals);  // "12.345"
+QString formatSigned(double value, int decimals); // "+2.000", "-0.500", "0.000"
+QString formatCount(quint64 value);               // "12345"
+QString notAvailable();                           // "—"
+QVariant rightAligned();                          // a Qt::TextAlignmentRole value for numbers
+
+bool paletteIsDark();
+QColor statusColor(const QString& status); // failed red, cancelled/incomplete amber; invalid for the others
+QColor worseColor();                       // red
+QColor betterColor();                      // green
+
+// Sizes every column but the last to its contents; the last one stretches to the view's width.
+void fitColumnsToContents(QTableView& view);
+// Rows of equal height (font height + padding), so the table's height is known before it is shown.
+void useCompactRows(QTableView& view);
+// The size that shows the whole table without scroll bars (columns as they are now).
+QSize tableContentSize(const QTableView& view);
+
+} // namespace faaswb::ui
