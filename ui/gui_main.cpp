@@ -1,0 +1,72 @@
+#include "ui/gui_main.h"
+
+#include "common/paths.h"
+#include "ui/export/chart_export.h"
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QGuiApplication>
+#include <QIcon>
+#include <cstdio>
+#include <cstdlib>
+
+namespace faaswb::ui {
+namespace {
+
+// Without one of these Qt aborts with "could not connect to display"; a clear message and exit 2 serve better.
+bool haveDisplay() {
+    for (const char* variable : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        if (const char* value = std::getenv(variable); value && *value)
+            return true;
+    return false;
+}
+
+void describeApplication() {
+    QCoreApplication::setOrganizationName(QStringLiteral("faas-workbench"));
+    QCoreApplication::setApplicationName(QStringLiteral("faas-workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FAASWB_VERSION));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("FaaS Workbench"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("faas-workbench"));
+}
+
+} // namespace
+
+cli::FrontEnd frontEnd() {
+    cli::FrontEnd front;
+    front.gui = runGui;
+    front.exportCharts = exportChartsHeadless;
+    return front;
+}
+
+int runGui(int argc, char** argv, const std::string& experimentFile, const std::string& databasePath) {
+    if (!haveDisplay()) {
+        std::fprintf(stderr, "error: no display (DISPLAY / WAYLAND_DISPLAY unset); the workbench runs headless "
+                             "with 'faas-workbench run FILE' (see 'faas-workbench --help')\n");
+        return 2;
+    }
+    describeApplication();
+    QApplication application(argc, argv);
+    MainWindow window;
+    if (!databasePath.empty())
+        window.setDatabase(QString::fromStdString(databasePath));
+    if (!experimentFile.empty())
+        window.openExperiment(QString::fromStdString(experimentFile));
+    window.show();
+    return QApplication::exec();
+}
+
+Status exportChartsHeadless(results::ResultStore& store, const std::vector<std::int64_t>& runIds,
+                            const std::string& format, const std::string& outDir) {
+    if (QCoreApplication::instance())
+        return exportRunCharts(store, runIds, format, outDir);
+    // QtCharts charts are QGraphicsWidgets, so they need a QApplication, not just a QGuiApplication. It lives for this
+    // call only: a static one would be destroyed after Qt's own globals at exit and crash there.
+    qputenv("QT_QPA_PLATFORM", "offscreen"); // nothing is shown; works without a display
+    int argc = 1;
+    char name[] = "faas-workbench";
+    char* argv[] = {name, nullptr};
+    QApplication application(argc, argv);
+    return exportRunCharts(store, runIds, format, outDir);
+}
+
+} // namespace faaswb::ui
