@@ -1,6 +1,7 @@
 #include "engine/cell_plan.h"
 
 #include "common/units.h"
+#include "localplatform/sebs_function.h"
 
 #include <algorithm>
 #include <cctype>
@@ -29,13 +30,20 @@ std::string number(double value) {
     return out.str();
 }
 
+// A SeBS directory has no suite image: the local platform serves it from its path (resolveLocalImage).
+std::string imageFor(const model::BenchmarkConfig& benchmark, const std::string& language) {
+    if (!benchmark.source.empty())
+        return localplatform::localPathImage(benchmark.source, language);
+    return "local/" + benchmark.id + ":" + language;
+}
+
 platform::FunctionSpec functionFor(const model::BenchmarkConfig& benchmark, const std::string& language,
                                    const model::ScenarioConfig& scenario) {
     platform::FunctionSpec spec;
     spec.name = serviceName(benchmark.id, language);
     spec.benchmark = benchmark.id;
     spec.language = language;
-    spec.image = "local/" + benchmark.id + ":" + language;
+    spec.image = imageFor(benchmark, language);
     spec.containerConcurrency =
         scenario.type == model::ScenarioType::ConcurrencyOne ? 1 : benchmark.containerConcurrency;
     spec.timeoutSeconds = benchmark.timeoutSeconds;
@@ -149,7 +157,8 @@ nlohmann::json describeCell(const CellPlan& plan, const model::Experiment& exper
     s["repetitions"] = scenario.repetitions;
     s["poisson"] = scenario.poisson;
     for (const auto& stage : scenario.stages)
-        s["stages"].push_back({{"from_rps", stage.fromRps}, {"to_rps", stage.toRps}, {"for", formatDuration(stage.duration)}});
+        s["stages"].push_back(
+            {{"from_rps", stage.fromRps}, {"to_rps", stage.toRps}, {"for", formatDuration(stage.duration)}});
     return config;
 }
 

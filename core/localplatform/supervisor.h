@@ -35,8 +35,12 @@ struct InstanceCommand {
 // python3 wrappers/python/server.py <bench>/python/function.py; nodejs likewise). Errors (InvalidInput) name the
 // field value and say why: not a local/ image, unknown benchmark (with did-you-mean), language not provided by that
 // benchmark, runtime not installed, a path escaping the benchmark root ("..", absolute, symlink out).
+// `local-path/<abs dir>:python` (sebs_function.h) -> python3 wrappers/python/server.py <dir>/python/function.py for
+// a SeBS-layout directory anywhere; its containment rule is documented at sebsFunctionFile in supervisor_image.cpp.
 Result<InstanceCommand> resolveLocalImage(const std::string& image, const std::string& benchmarksRoot,
                                           const std::string& binDir);
+// $FAASWB_PYTHON, else Debian's /usr/bin/python3, else python3 on PATH; "" when there is none.
+std::string findPython();
 // The directory of the running executable (/proc/self/exe), where faaswb-function-host is built/installed beside it.
 std::string executableDir();
 

@@ -2,6 +2,7 @@
 // ("The wrapper contract"). Image names come from user manifests, so every path is checked to stay inside the
 // benchmarks root after symlinks are resolved.
 #include "common/suggest.h"
+#include "localplatform/sebs_function.h"
 #include "localplatform/supervisor.h"
 
 #include <algorithm>
@@ -17,6 +18,8 @@ namespace {
 
 const std::vector<std::string> kLanguages = {"cpp", "python", "nodejs"};
 constexpr const char* kImageShape = "expected local/<benchmark-id>:<language>, e.g. local/010.sleep:python";
+constexpr const char* kPathImageShape = "expected local-path<absolute SeBS directory>:python, e.g. "
+                                        "local-path/home/me/sebs/110.dynamic-html:python";
 
 bool isExecutable(const fs::path& path) {
     std::error_code error;
@@ -40,15 +43,6 @@ std::string findOnPath(const std::string& name) {
         begin = end + 1;
     }
     return {};
-}
-
-// Debian's python3 first: benchmarks' dependencies are Debian python3-* packages, which only it can import.
-std::string findPython() {
-    if (auto configured = environment("FAASWB_PYTHON"); !configured.empty())
-        return configured;
-    if (isExecutable("/usr/bin/python3"))
-        return "/usr/bin/python3";
-    return findOnPath("python3");
 }
 
 std::string findNode() {
@@ -136,10 +130,70 @@ Result<InstanceCommand> interpreterCommand(const std::string& image, const fs::p
     return InstanceCommand{interpreter, {server->string(), handler->string()}};
 }
 
+bool hasDotComponent(const fs::path& path) {
+    return std::any_of(path.begin(), path.end(), [](const fs::path& part) { return part == "." || part == ".."; });
+}
+
+// A `local-path` image names a SeBS-layout directory outside the benchmarks root. Manifests come from whoever reaches
+// the daemon's API, so the rule is strict: an absolute path without "." or ".." components that, after symlinks are
+// resolved, is a directory holding config.json and python/function.py as regular files, with the function file
+// (resolved too) still inside that directory. Only the Python wrapper from the benchmarks root serves it.
+Result<fs::path> sebsFunctionFile(const std::string& image, const std::string& dirText) {
+    const fs::path dir(dirText);
+    if (!dir.is_absolute() || hasDotComponent(dir) || dirText.find('\0') != std::string::npos)
+        return invalidInput("image '" + image + "': " + kPathImageShape);
+    std::error_code error;
+    const fs::path canonical = fs::canonical(dir, error);
+    if (error || !fs::is_directory(canonical, error))
+        return invalidInput("image '" + image + "': the directory " + dirText + " does not exist");
+    if (!fs::is_regular_file(canonical / "config.json", error))
+        return invalidInput("image '" + image + "': " + dirText + " has no config.json (not a SeBS benchmark)");
+    const fs::path function = fs::canonical(canonical / "python" / "function.py", error);
+    if (error || !fs::is_regular_file(function, error))
+        return invalidInput("image '" + image + "': " + dirText + " has no python/function.py");
+    if (!isInside(function, canonical))
+        return invalidInput("image '" + image + "': python/function.py resolves to " + function.string() +
+                            ", outside " + canonical.string());
+    return function;
+}
+
+Result<InstanceCommand> resolvePathImage(const std::string& image, const std::string& dir, const fs::path& root) {
+    const std::size_t colon = image.rfind(':');
+    if (colon == std::string::npos || image.substr(colon + 1) != "python")
+        return invalidInput("image '" + image + "': SeBS sources run with the Python wrapper only: " + kPathImageShape);
+    const auto function = sebsFunctionFile(image, dir);
+    if (!function)
+        return function.error();
+    const auto server = containedPath(image, root, fs::path("wrappers") / "python" / "server.py");
+    if (!server)
+        return server.error();
+    const std::string python = findPython();
+    if (python.empty())
+        return invalidInput("image '" + image +
+                            "': runtime not installed: no python3 (install python3 or set FAASWB_PYTHON)");
+    return InstanceCommand{python, {server->string(), function->string()}};
+}
+
 } // namespace
+
+// Debian's python3 first: benchmarks' dependencies are Debian python3-* packages, which only it can import.
+std::string findPython() {
+    if (auto configured = environment("FAASWB_PYTHON"); !configured.empty())
+        return configured;
+    if (isExecutable("/usr/bin/python3"))
+        return "/usr/bin/python3";
+    return findOnPath("python3");
+}
 
 Result<InstanceCommand> resolveLocalImage(const std::string& image, const std::string& benchmarksRoot,
                                           const std::string& binDir) {
+    if (const auto dir = localPathImageDir(image)) {
+        std::error_code error;
+        const fs::path root = fs::canonical(benchmarksRoot, error);
+        if (error)
+            return invalidInput("image '" + image + "': the benchmarks folder " + benchmarksRoot + " does not exist");
+        return resolvePathImage(image, *dir, root);
+    }
     const auto name = parseImage(image);
     if (!name)
         return name.error();

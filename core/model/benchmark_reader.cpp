@@ -1,18 +1,30 @@
 // The `benchmarks` section: which functions to deploy and how (request shape, limits, Knative autoscaling).
 #include "common/units.h"
 #include "model/experiment_sections.h"
+#include "model/sebs_source.h"
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 namespace faaswb::model {
 namespace {
 
 using namespace std::chrono_literals;
 
-const Words kBenchmarkKeys{
-    "id",     "languages", "input",      "size", "method", "path", "headers", "containerConcurrency", "timeoutSeconds",
-    "memory", "env",       "autoscaling"};
+const Words kBenchmarkKeys{"id",
+                           "source",
+                           "languages",
+                           "input",
+                           "size",
+                           "method",
+                           "path",
+                           "headers",
+                           "containerConcurrency",
+                           "timeoutSeconds",
+                           "memory",
+                           "env",
+                           "autoscaling"};
 const Words kLanguages{"cpp", "python", "nodejs"};
 const Words kSizes{"test", "small", "large"};
 const Words kMethods{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
@@ -157,16 +169,63 @@ void readDeployment(YamlReader& reader, const Field& field, BenchmarkConfig& ben
     benchmark.autoscaling = readAutoscaling(reader, reader.child(field, "autoscaling"));
 }
 
+// Relative to the experiment file's folder, so an experiment and its benchmarks move together; a text loaded without
+// a file path resolves from the working directory.
+std::filesystem::path resolveSourcePath(const YamlReader& reader, const std::string& text) {
+    const std::filesystem::path path(text);
+    if (path.is_absolute())
+        return path;
+    return std::filesystem::path(reader.file()).parent_path() / path;
+}
+
+void applySebsDefaults(YamlReader& reader, const Field& field, const SebsSource& sebs, BenchmarkConfig& benchmark) {
+    benchmark.source = sebs.dir;
+    if (benchmark.id.empty() && !reader.child(field, "id").present())
+        benchmark.id = std::filesystem::path(sebs.dir).filename().string();
+    const Field languages = reader.child(field, "languages");
+    if (!languages.present())
+        benchmark.languages = {"python"};
+    else if (std::any_of(benchmark.languages.begin(), benchmark.languages.end(),
+                         [](const std::string& language) { return language != "python"; }))
+        reader.error(languages, "SeBS sources run with the Python wrapper only: expected [python]");
+    if (!sebs.languages.empty() &&
+        std::find(sebs.languages.begin(), sebs.languages.end(), "python") == sebs.languages.end())
+        reader.error(reader.child(field, "source"), "SeBS sources run with the Python wrapper only, but " + sebs.dir +
+                                                        "/config.json lists no \"python\" language");
+    if (!benchmark.timeoutSeconds && sebs.timeoutSeconds)
+        benchmark.timeoutSeconds = std::min(*sebs.timeoutSeconds, 600); // Knative's maximum, as for timeoutSeconds
+    if (!benchmark.memory && sebs.memoryMb)
+        benchmark.memory = std::to_string(*sebs.memoryMb) + "Mi";
+}
+
+void readSource(YamlReader& reader, const Field& field, BenchmarkConfig& benchmark) {
+    const Field source = reader.child(field, "source");
+    const auto text = reader.nonEmptyText(source);
+    if (!text)
+        return;
+    const auto sebs = readSebsSource(resolveSourcePath(reader, *text).string());
+    if (!sebs) {
+        reader.error(source, sebs.error().message);
+        return;
+    }
+    applySebsDefaults(reader, field, *sebs, benchmark);
+}
+
 BenchmarkConfig readBenchmark(YamlReader& reader, const Field& field) {
     BenchmarkConfig benchmark;
     if (!reader.requiredMapping(field, kBenchmarkKeys))
         return benchmark;
-    reader.require(field, "id");
-    reader.require(field, "languages");
+    const bool hasSource = reader.child(field, "source").present();
+    if (!hasSource) {
+        reader.require(field, "id", " (or 'source', a SeBS benchmark directory)");
+        reader.require(field, "languages");
+    }
     setIf(benchmark.id, readId(reader, reader.child(field, "id")));
     setIf(benchmark.languages, readLanguages(reader, reader.child(field, "languages")));
     readRequestShape(reader, field, benchmark);
     readDeployment(reader, field, benchmark);
+    if (hasSource)
+        readSource(reader, field, benchmark);
     return benchmark;
 }
 

@@ -20,26 +20,26 @@ enum class PlatformType { Local, Http, Knative, OpenWhisk };
 const char* platformTypeName(PlatformType type) noexcept; // "local", "http", "knative", "openwhisk"
 
 struct PlatformConfig {
-    std::string name;             // key in `platforms`, or "local" for the built-in default
+    std::string name; // key in `platforms`, or "local" for the built-in default
     PlatformType type = PlatformType::Local;
-    std::string url;              // http: the endpoint; openwhisk: API host
-    std::string kubeconfig;       // knative
-    std::string context;          // knative: kubeconfig context (empty = current)
+    std::string url;        // http: the endpoint; openwhisk: API host
+    std::string kubeconfig; // knative
+    std::string context;    // knative: kubeconfig context (empty = current)
     std::string namespaceName = "default";
-    std::string zipkin;           // Zipkin v2 base URL, when traces should be fetched
+    std::string zipkin; // Zipkin v2 base URL, when traces should be fetched
     bool insecureSkipTlsVerify = false;
     std::map<std::string, std::string> headers; // http: extra headers sent with every request
-    std::string stateDir;         // local: the state dir of a running `faas-workbench local-platform` to use
+    std::string stateDir; // local: the state dir of a running `faas-workbench local-platform` to use
     // local: config-autoscaler overrides for the embedded daemon ("stable-window": "6s", ...), validated on load.
     std::map<std::string, std::string> autoscaler;
 };
 
 // Knative autoscaling annotations (autoscaling.knative.dev/*). Unset fields keep the platform default.
 struct AutoscalingConfig {
-    std::optional<std::string> metric;          // concurrency | rps
+    std::optional<std::string> metric; // concurrency | rps
     std::optional<double> target;
     std::optional<double> targetUtilizationPercentage;
-    std::optional<Nanos> window;                // stable window
+    std::optional<Nanos> window; // stable window
     std::optional<double> panicWindowPercentage;
     std::optional<double> panicThresholdPercentage;
     std::optional<int> minScale;
@@ -52,7 +52,8 @@ struct AutoscalingConfig {
 };
 
 struct BenchmarkConfig {
-    std::string id;                                  // e.g. 010.sleep
+    std::string id;     // e.g. 010.sleep
+    std::string source; // a SeBS-layout directory (absolute, canonical) served by the Python wrapper; empty = suite
     std::vector<std::string> languages;              // cpp | python | nodejs
     nlohmann::json input = nlohmann::json::object(); // request body sent to the handler
     std::string size;                                // test | small | large (inputs from benchmark.yaml), optional
@@ -101,13 +102,13 @@ struct SourceLocation {
 
 struct Experiment {
     std::string name;
-    std::string platform = "local";            // key into platforms, or "local"
+    std::string platform = "local"; // key into platforms, or "local"
     std::map<std::string, PlatformConfig> platforms;
     std::vector<BenchmarkConfig> benchmarks;
     std::vector<ScenarioConfig> scenarios;
     Settings settings;
-    std::string sourcePath;                    // file it was loaded from (empty for strings)
-    std::string yaml;                          // the text it was loaded from, stored with every run
+    std::string sourcePath; // file it was loaded from (empty for strings)
+    std::string yaml;       // the text it was loaded from, stored with every run
 
     // The platform config to use: `override` (a --platform NAME) or `platform`; "local" when undeclared.
     const PlatformConfig* findPlatform(const std::string& platformName) const;

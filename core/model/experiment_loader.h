@@ -1,5 +1,6 @@
 // Loads and validates experiment YAML files into model::Experiment. Every problem is reported with
-// file:line:column and what was expected; unknown keys get a "did you mean" suggestion. Pure; thread-safe.
+// file:line:column and what was expected; unknown keys get a "did you mean" suggestion. Reads only the
+// file system (benchmark `source` directories, resolved from the file's folder); thread-safe.
 #pragma once
 
 #include "common/result.h"
@@ -13,8 +14,8 @@ namespace faaswb::model {
 struct ValidationIssue {
     std::string file;
     SourceLocation where;
-    std::string message;                 // "scenarios[0].rate: expected a rate such as 200 or 1.5k/s, got 'fast'"
-    std::string format() const;          // "file:line:column: message"
+    std::string message;        // "scenarios[0].rate: expected a rate such as 200 or 1.5k/s, got 'fast'"
+    std::string format() const; // "file:line:column: message"
 };
 
 // All issues found (not just the first); empty when the experiment is valid.

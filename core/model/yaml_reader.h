@@ -47,6 +47,7 @@ public:
     void error(SourceLocation where, const std::string& message);
     void expected(const Field& field, const std::string& what); // "expected <what>, got <found>"
     std::vector<ValidationIssue> takeIssues() { return std::move(m_issues); }
+    const std::string& file() const { return m_file; } // the source name; relative paths in the file resolve from it
 
     // Structure. Each reports what it finds wrong and returns whether the node can be read further. An optional
     // section written as an empty key (`env:`) reads as empty; a required one is an error.

@@ -3,6 +3,7 @@
 #include "kube/client.h"
 #include "kube/knative.h"
 #include "kube/quantity.h"
+#include "localplatform/sebs_function.h"
 #include "platform/local_platform_watch.h"
 #include "trace/zipkin_json.h"
 
@@ -66,6 +67,19 @@ json itemsOf(const json& list) {
     return list["items"];
 }
 
+std::string imageOf(const FunctionSpec& spec) {
+    return spec.image.empty() ? "local/" + spec.benchmark + ":" + spec.language : spec.image;
+}
+
+// A SeBS directory brings its own requirements.txt; a missing module would only show as an instance crashing in a
+// restart loop until the deploy times out, so name the modules (and their Debian packages) before deploying.
+Status checkSebsRequirements(const FunctionSpec& spec) {
+    const auto dir = localplatform::localPathImageDir(imageOf(spec));
+    if (!dir)
+        return {};
+    return localplatform::checkPythonRequirements(*dir);
+}
+
 class LocalPlatform : public Platform {
 public:
     LocalPlatform(model::PlatformConfig config, std::unique_ptr<localplatform::LocalPlatformDaemon> daemon,
@@ -121,7 +135,7 @@ json LocalPlatform::serviceManifest(const FunctionSpec& spec) const {
     kube::KnativeServiceSpec service;
     service.name = spec.name;
     service.namespaceName = ns();
-    service.image = spec.image.empty() ? "local/" + spec.benchmark + ":" + spec.language : spec.image;
+    service.image = imageOf(spec);
     for (const auto& [name, value] : spec.env)
         service.env.emplace_back(name, value);
     service.containerConcurrency = spec.containerConcurrency;
@@ -204,6 +218,8 @@ Result<Deployment> LocalPlatform::deploymentFrom(const std::string& name, const 
 }
 
 Result<Deployment> LocalPlatform::deploy(const FunctionSpec& spec, const CancellationToken& cancel) {
+    if (auto requirements = checkSebsRequirements(spec); !requirements)
+        return Error{requirements.error().code, "cannot deploy " + spec.name + ": " + requirements.error().message};
     bool createdByUs = false;
     auto applied = createOrUpdate(serviceManifest(spec), cancel, createdByUs);
     if (!applied)
