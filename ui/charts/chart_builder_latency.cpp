@@ -78,29 +78,39 @@ QList<QPointF> cdfPoints(const load::LatencyHistogram& histogram) {
     return points;
 }
 
-} // namespace
-
-ChartSpec latencyHistogramSpec(const QList<RunSeries>& runs, const ChartOptions& options) {
-    ChartSpec spec;
-    spec.title = titleWithDetail(QStringLiteral("Latency histogram"), latencyDetail(options));
-    const double floor = options.logY ? 0.5 : 0; // log axes cannot show empty bins at 0
+// One series per run with a histogram, drawn by `toPoints`, and the shared log latency axis over all of them.
+// False (with the chart's "no histogram" note set) when no run has one yet.
+template <typename ToPoints>
+bool addDistributionSeries(ChartSpec& spec, const QList<RunSeries>& runs, const ChartOptions& options,
+                           const QString& idPattern, TipKind tip, ToPoints toPoints) {
     double minMs = INFINITY, maxMs = 0;
     for (qsizetype i = 0; i < runs.size(); ++i) {
         const load::LatencyHistogram* histogram = histogramOf(runs[i], options);
         if (!histogram)
             continue;
-        SeriesSpec series = lineSpec(QStringLiteral("hist#%1").arg(i), runs[i].label, seriesColor(static_cast<int>(i)),
-                                     TipKind::HistogramCount);
-        series.points = stepOutline(regroup(*histogram), floor);
+        SeriesSpec series = lineSpec(idPattern.arg(i), runs[i].label, seriesColor(static_cast<int>(i)), tip);
+        series.points = toPoints(*histogram);
         minMs = std::min(minMs, series.points.first().x());
         maxMs = std::max(maxMs, series.points.last().x());
         spec.series.append(series);
     }
     if (spec.series.isEmpty()) {
         spec.note = noHistogramNote(runs);
-        return spec;
+        return false;
     }
     spec.x = latencyXAxis(minMs, maxMs);
+    return true;
+}
+
+} // namespace
+
+ChartSpec latencyHistogramSpec(const QList<RunSeries>& runs, const ChartOptions& options) {
+    ChartSpec spec;
+    spec.title = titleWithDetail(QStringLiteral("Latency histogram"), latencyDetail(options));
+    const double floor = options.logY ? 0.5 : 0; // log axes cannot show empty bins at 0
+    if (!addDistributionSeries(spec, runs, options, QStringLiteral("hist#%1"), TipKind::HistogramCount,
+                               [floor](const load::LatencyHistogram& h) { return stepOutline(regroup(h), floor); }))
+        return spec;
     QList<const QList<QPointF>*> data;
     for (const SeriesSpec& series : spec.series)
         data.append(&series.points);
@@ -113,23 +123,9 @@ ChartSpec latencyHistogramSpec(const QList<RunSeries>& runs, const ChartOptions&
 ChartSpec latencyCdfSpec(const QList<RunSeries>& runs, const ChartOptions& options) {
     ChartSpec spec;
     spec.title = titleWithDetail(QStringLiteral("Latency CDF"), latencyDetail(options));
-    double minMs = INFINITY, maxMs = 0;
-    for (qsizetype i = 0; i < runs.size(); ++i) {
-        const load::LatencyHistogram* histogram = histogramOf(runs[i], options);
-        if (!histogram)
-            continue;
-        SeriesSpec series = lineSpec(QStringLiteral("cdf#%1").arg(i), runs[i].label, seriesColor(static_cast<int>(i)),
-                                     TipKind::CdfFraction);
-        series.points = cdfPoints(*histogram);
-        minMs = std::min(minMs, series.points.first().x());
-        maxMs = std::max(maxMs, series.points.last().x());
-        spec.series.append(series);
-    }
-    if (spec.series.isEmpty()) {
-        spec.note = noHistogramNote(runs);
+    if (!addDistributionSeries(spec, runs, options, QStringLiteral("cdf#%1"), TipKind::CdfFraction,
+                               [](const load::LatencyHistogram& h) { return cdfPoints(h); }))
         return spec;
-    }
-    spec.x = latencyXAxis(minMs, maxMs);
     spec.y = AxisSpec{QStringLiteral("Fraction of requests ≤ latency"), false, 0, 1};
     return spec;
 }

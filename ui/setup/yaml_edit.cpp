@@ -134,8 +134,23 @@ bool setAt(YAML::Node parent, const Segment& segment, const YAML::Node& value) {
     return true;
 }
 
-// The end of the scalar starting at `start`: after its closing quote, or before a comment / line end (and, in a
-// flow collection, before ',', ']' or '}').
+std::optional<QByteArray> flowScalarText(const QVariant& value) {
+    YAML::Emitter out;
+    out << YAML::Flow << YAML::BeginSeq << toNode(value) << YAML::EndSeq;
+    const QByteArray text(out.c_str());
+    if (!out.good() || text.size() < 3 || !text.startsWith('[') || !text.endsWith(']'))
+        return std::nullopt;
+    return text.mid(1, text.size() - 2);
+}
+
+bool isScalarValue(const QVariant& value) {
+    const auto type = value.metaType().id();
+    return value.isValid() && type != QMetaType::QStringList && type != QMetaType::QVariantList &&
+           type != QMetaType::QVariantMap;
+}
+
+} // namespace
+
 qsizetype scalarEnd(const QByteArray& text, qsizetype start, bool flow) {
     const char quote = text.at(start);
     if (quote == '"' || quote == '\'') {
@@ -161,23 +176,6 @@ qsizetype scalarEnd(const QByteArray& text, qsizetype start, bool flow) {
         --end;
     return end;
 }
-
-std::optional<QByteArray> flowScalarText(const QVariant& value) {
-    YAML::Emitter out;
-    out << YAML::Flow << YAML::BeginSeq << toNode(value) << YAML::EndSeq;
-    const QByteArray text(out.c_str());
-    if (!out.good() || text.size() < 3 || !text.startsWith('[') || !text.endsWith(']'))
-        return std::nullopt;
-    return text.mid(1, text.size() - 2);
-}
-
-bool isScalarValue(const QVariant& value) {
-    const auto type = value.metaType().id();
-    return value.isValid() && type != QMetaType::QStringList && type != QMetaType::QVariantList &&
-           type != QMetaType::QVariantMap;
-}
-
-} // namespace
 
 int keyRank(const std::string& key) {
     const auto found = std::find_if(kKeyOrder.begin(), kKeyOrder.end(), [&](const char* k) { return key == k; });

@@ -27,6 +27,9 @@ QVariant toVariant(const YAML::Node& node); // scalars as int/double/bool/QStrin
 QString emitText(const YAML::Node& root);   // block style, two-space indent, ends with a newline
 // Where a key goes among its siblings when the form adds it: the order a person would write them in.
 int keyRank(const std::string& key);
+// The end of the scalar starting at `start` in `text`: after its closing quote, or before a comment / line end (and,
+// in a flow collection, before ',', ']' or '}'); -1 for an unterminated quoted scalar.
+qsizetype scalarEnd(const QByteArray& text, qsizetype start, bool flow);
 
 // Replaces the scalar at `path` in `text` with `value` without touching anything else; nullopt when the edit is not
 // a plain scalar-for-scalar swap (the caller then re-emits the whole tree).

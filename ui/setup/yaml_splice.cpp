@@ -31,32 +31,6 @@ qsizetype flowEnd(const QByteArray& text, qsizetype start) {
     return -1;
 }
 
-qsizetype plainEnd(const QByteArray& text, qsizetype start, bool flow) {
-    const char first = text.at(start);
-    if (first == '"' || first == '\'') {
-        for (qsizetype i = start + 1; i < text.size(); ++i) {
-            if (first == '"' && text.at(i) == '\\')
-                ++i;
-            else if (text.at(i) == first && !(first == '\'' && i + 1 < text.size() && text.at(i + 1) == '\''))
-                return i + 1;
-            else if (first == '\'' && text.at(i) == '\'')
-                ++i;
-        }
-        return -1;
-    }
-    qsizetype end = start;
-    while (end < text.size()) {
-        const char c = text.at(end);
-        if (c == '\n' || c == '\r' || (flow && (c == ',' || c == ']' || c == '}')) ||
-            (c == '#' && end > start && text.at(end - 1) == ' '))
-            break;
-        ++end;
-    }
-    while (end > start && (text.at(end - 1) == ' ' || text.at(end - 1) == '\t'))
-        --end;
-    return end;
-}
-
 // The byte range of a value written on one line (a scalar or a flow collection); nullopt for block values.
 std::optional<std::pair<qsizetype, qsizetype>> inlineValue(const QByteArray& text, const YAML::Node& value,
                                                            bool flowParent) {
@@ -65,7 +39,7 @@ std::optional<std::pair<qsizetype, qsizetype>> inlineValue(const QByteArray& tex
         return std::nullopt;
     const char first = text.at(start);
     if (value.IsScalar() && first != '|' && first != '>') {
-        const qsizetype end = plainEnd(text, start, flowParent);
+        const qsizetype end = scalarEnd(text, start, flowParent);
         return end > start ? std::optional(std::pair(start, end)) : std::nullopt;
     }
     if ((value.IsMap() || value.IsSequence()) && value.Style() == YAML::EmitterStyle::Flow &&
