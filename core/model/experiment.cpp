@@ -16,6 +16,20 @@ const char* platformTypeName(PlatformType type) noexcept {
     return "unknown";
 }
 
+const char* authTypeName(AuthType type) noexcept {
+    switch (type) {
+    case AuthType::None:
+        return "none";
+    case AuthType::Bearer:
+        return "bearer";
+    case AuthType::Basic:
+        return "basic";
+    case AuthType::AwsSigV4:
+        return "sigv4";
+    }
+    return "unknown";
+}
+
 const char* scenarioTypeName(ScenarioType type) noexcept {
     switch (type) {
     case ScenarioType::WarmLatency:

@@ -19,12 +19,30 @@ using Nanos = std::chrono::nanoseconds;
 enum class PlatformType { Local, Http, Knative, OpenWhisk };
 const char* platformTypeName(PlatformType type) noexcept; // "local", "http", "knative", "openwhisk"
 
+// How requests to an `http` platform authenticate. Secret fields are meant to come from ${ENV} references: the
+// experiment text stored with each run keeps the reference, and redactSecrets() masks literal values.
+enum class AuthType { None, Bearer, Basic, AwsSigV4 };
+const char* authTypeName(AuthType type) noexcept; // "none", "bearer", "basic", "sigv4"
+
+struct AuthConfig {
+    AuthType type = AuthType::None;
+    std::string token;           // bearer
+    std::string username;        // basic
+    std::string password;        // basic
+    std::string region;          // sigv4, e.g. us-east-1
+    std::string service;         // sigv4, e.g. lambda
+    std::string accessKeyId;     // sigv4
+    std::string secretAccessKey; // sigv4
+    std::string sessionToken;    // sigv4, optional (temporary credentials): sent as X-Amz-Security-Token
+};
+
 struct PlatformConfig {
     std::string name; // key in `platforms`, or "local" for the built-in default
     PlatformType type = PlatformType::Local;
     std::string url;        // http: the endpoint; openwhisk: API host
     std::string kubeconfig; // knative
     std::string context;    // knative: kubeconfig context (empty = current)
+    // openwhisk: "_" (the key's own namespace) unless set; knative: empty unless set (the context's namespace)
     std::string namespaceName = "default";
     std::string zipkin; // Zipkin v2 base URL, when traces should be fetched
     bool insecureSkipTlsVerify = false;
@@ -32,6 +50,26 @@ struct PlatformConfig {
     std::string stateDir; // local: the state dir of a running `faas-workbench local-platform` to use
     // local: config-autoscaler overrides for the embedded daemon ("stable-window": "6s", ...), validated on load.
     std::map<std::string, std::string> autoscaler;
+
+    // knative: where requests go when the cluster has no DNS for its services (e.g. a kind port mapping
+    // http://127.0.0.1:8080); requests carry `Host: <the Service's status.url host>`. Empty: status.url itself.
+    std::string ingress;
+    // knative: where CloudEvents for a broker go (an exposed broker-ingress), with `Host:` of its status.address.url.
+    // Empty: status.address.url itself.
+    std::string brokerIngress;
+    // knative, openwhisk: the image of a benchmark, with {benchmark}, {language} and {name} replaced
+    // ("ghcr.io/me/faaswb-{benchmark}:{language}"). Empty: the suite's local images (local platform only).
+    std::string images;
+    // knative (and local): listen on this loopback address for OTLP/HTTP JSON spans while a run lasts
+    // ("127.0.0.1:4318"); the run's spans then come from there. Empty: off.
+    std::string otlpReceiver;
+    std::optional<Nanos> deployTimeout;    // knative/openwhisk: Ready wait; default 120 s
+    std::optional<Nanos> coldStartTimeout; // knative: scale-to-zero wait of a forced cold start; default 10 min
+    // knative: autoscaling.knative.dev/window set on revisions whose benchmark sets none, so forced cold starts come
+    // sooner (the user allows the workbench to change the stable window by setting this). Unset: left alone.
+    std::optional<Nanos> coldStartWindow;
+    AuthConfig auth;     // http
+    std::string authKey; // openwhisk: "uuid:secret" (the AUTH of ~/.wskprops), sent as HTTP Basic
 };
 
 // Knative autoscaling annotations (autoscaling.knative.dev/*). Unset fields keep the platform default.

@@ -322,11 +322,23 @@ platforms:
     context: kind
     namespace: bench
     zipkin: http://127.0.0.1:9411
+    ingress: http://127.0.0.1:8080
+    brokerIngress: http://127.0.0.1:8081
+    images: "registry.example/faaswb-{benchmark}:{language}"
+    otlpReceiver: 127.0.0.1:4318
+    deployTimeout: 5m
+    coldStartTimeout: 15m
+    coldStartWindow: 6s
   wsk:
     type: openwhisk
     url: https://wsk.example:443
+    authKey: 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP
     insecureSkipTlsVerify: true
     headers: {X-Team: perf}
+  api:
+    type: http
+    url: https://fn.lambda-url.us-east-1.on.aws/
+    auth: {type: sigv4, region: us-east-1, service: lambda, accessKeyId: AKIDEXAMPLE, secretAccessKey: s3cr3t}
 benchmarks:
   - id: 110.dynamic-html
     languages: [nodejs, python]
@@ -359,7 +371,25 @@ scenarios:
         QCOMPARE(lab->type, PlatformType::Knative);
         QCOMPARE(lab->context, std::string("kind"));
         QCOMPARE(lab->namespaceName, std::string("bench"));
-        QCOMPARE(experiment.findPlatform("wsk")->headers.at("X-Team"), std::string("perf"));
+        QCOMPARE(QString::fromStdString(lab->kubeconfig), QDir::homePath() + QStringLiteral("/.kube/config"));
+        QCOMPARE(lab->ingress, std::string("http://127.0.0.1:8080"));
+        QCOMPARE(lab->brokerIngress, std::string("http://127.0.0.1:8081"));
+        QCOMPARE(lab->images, std::string("registry.example/faaswb-{benchmark}:{language}"));
+        QCOMPARE(lab->otlpReceiver, std::string("127.0.0.1:4318"));
+        QVERIFY(lab->deployTimeout == Nanos(5min));
+        QVERIFY(lab->coldStartTimeout == Nanos(15min));
+        QVERIFY(lab->coldStartWindow == Nanos(6s));
+        const PlatformConfig* wsk = experiment.findPlatform("wsk");
+        QCOMPARE(wsk->headers.at("X-Team"), std::string("perf"));
+        QCOMPARE(wsk->namespaceName, std::string("_")); // the key's own namespace unless set
+        QVERIFY(wsk->authKey.starts_with("23bc46b1-"));
+        const AuthConfig& auth = experiment.findPlatform("api")->auth;
+        QCOMPARE(auth.type, AuthType::AwsSigV4);
+        QCOMPARE(auth.region, std::string("us-east-1"));
+        QCOMPARE(auth.service, std::string("lambda"));
+        QCOMPARE(auth.accessKeyId, std::string("AKIDEXAMPLE"));
+        QCOMPARE(auth.secretAccessKey, std::string("s3cr3t"));
+        QVERIFY(auth.sessionToken.empty());
         const BenchmarkConfig& html = experiment.benchmarks.at(0);
         QCOMPARE(html.method, std::string("GET"));
         QCOMPARE(html.env.at("WORKERS"), std::string("4"));
