@@ -4,9 +4,12 @@
 #include "cli/progress.h"
 #include "common/units.h"
 #include "load/load_generator.h"
+#include "model/redact.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -40,11 +43,62 @@ Status readBody(load::RequestSpec& request, const std::string& path) {
     return {};
 }
 
+// Secrets come from the environment, never from argv (which every user of the machine can read in ps).
+std::optional<std::string> environmentValue(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value)
+        return std::nullopt;
+    return std::string(value);
+}
+
+Result<load::RequestAuth> basicAuth(const std::string& user) {
+    if (user.empty() || user.find(':') != std::string::npos)
+        return invalidInput("load: --user takes a user name only; put the password in the environment variable "
+                            "FAASWB_PASSWORD, not on the command line");
+    load::RequestAuth auth;
+    auth.kind = load::RequestAuth::Kind::Basic;
+    auth.username = user;
+    auth.secret = environmentValue("FAASWB_PASSWORD").value_or("");
+    return auth;
+}
+
+Result<load::RequestAuth> sigv4Auth(const std::string& provider) {
+    if (provider.rfind("aws:amz:", 0) != 0 || provider.size() <= 8)
+        return invalidInput("load: --aws-sigv4 '" + provider +
+                            "' is not aws:amz:REGION:SERVICE (e.g. aws:amz:us-east-1:lambda)");
+    load::RequestAuth auth;
+    auth.kind = load::RequestAuth::Kind::AwsSigV4;
+    auth.sigv4 = provider;
+    auto keyId = environmentValue("AWS_ACCESS_KEY_ID");
+    auto secret = environmentValue("AWS_SECRET_ACCESS_KEY");
+    if (!keyId || !secret)
+        return invalidInput(std::string("load: --aws-sigv4 needs the environment variable ") +
+                            (keyId ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") + " to be set");
+    auth.username = std::move(*keyId);
+    auth.secret = std::move(*secret);
+    auth.sessionToken = environmentValue("AWS_SESSION_TOKEN").value_or("");
+    return auth;
+}
+
+Status authFrom(const Arguments& args, load::RequestSpec& request) {
+    if (args.has("user") && args.has("aws-sigv4"))
+        return invalidInput("load: give at most one of --user and --aws-sigv4");
+    Result<load::RequestAuth> auth = load::RequestAuth{};
+    if (auto user = args.value("user"))
+        auth = basicAuth(*user);
+    else if (auto provider = args.value("aws-sigv4"))
+        auth = sigv4Auth(*provider);
+    if (!auth)
+        return auth.error();
+    request.auth = std::move(auth).value();
+    return {};
+}
+
 Result<load::RequestSpec> requestFrom(const Arguments& args) {
     load::RequestSpec request;
     request.url = args.positionals().front();
     if (request.url.rfind("http://", 0) != 0 && request.url.rfind("https://", 0) != 0)
-        return invalidInput("load: URL '" + request.url + "' must start with http:// or https://");
+        return invalidInput("load: URL '" + model::redactUrl(request.url) + "' must start with http:// or https://");
     for (const auto& header : args.values("header"))
         if (Status added = addHeader(request, header); !added)
             return added.error();
@@ -59,9 +113,11 @@ Result<load::RequestSpec> requestFrom(const Arguments& args) {
         request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
     }
     if (args.has("http2"))
-        request.httpVersion = request.url.rfind("https://", 0) == 0 ? load::HttpVersion::Http2
-                                                                    : load::HttpVersion::Http2PriorKnowledge;
+        request.httpVersion =
+            request.url.rfind("https://", 0) == 0 ? load::HttpVersion::Http2 : load::HttpVersion::Http2PriorKnowledge;
     request.verifyTls = !args.has("insecure");
+    if (Status auth = authFrom(args, request); !auth)
+        return auth.error();
     return request;
 }
 
@@ -128,7 +184,8 @@ Result<LoadPlan> planFrom(const Arguments& args) {
 
 class ProgressSink final : public load::LoadSink {
 public:
-    explicit ProgressSink(TerminalProgress& progress) : m_progress(progress) {}
+    explicit ProgressSink(TerminalProgress& progress)
+        : m_progress(progress) {}
     void onInterval(const load::IntervalSnapshot& snapshot, std::vector<load::RequestRecord>&&) override {
         m_progress.onInterval(0, snapshot);
     }
@@ -144,7 +201,8 @@ int loadUrl(const Arguments& args) {
     if (!plan)
         return fail(plan.error());
     TerminalProgress progress(stderr, 1, false);
-    progress.startStandalone(plan->request.url, plan->model.duration());
+    const std::string shownUrl = model::redactUrl(plan->request.url); // never print a password in the URL
+    progress.startStandalone(shownUrl, plan->model.duration());
     ProgressSink sink(progress);
     load::LoadGenerator generator(plan->request, plan->model, plan->options);
     CancellationToken cancel;
@@ -155,7 +213,7 @@ int loadUrl(const Arguments& args) {
         return fail(summary.error());
     const int threads = plan->options.threads > 0 ? plan->options.threads
                                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    printLoadReport(std::cout, {plan->request.url, threads, plan->concurrency}, *summary);
+    printLoadReport(std::cout, {shownUrl, threads, plan->concurrency}, *summary);
     if (summary->cancelled)
         return static_cast<int>(ErrorCode::Cancelled);
     return summary->requests > 0 && summary->errors == summary->requests ? static_cast<int>(ErrorCode::Platform) : 0;

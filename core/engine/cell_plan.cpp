@@ -125,7 +125,8 @@ load::RequestSpec requestFor(const CellPlan& plan, const platform::Deployment& d
         request.headers.emplace_back("Content-Type", "application/json");
     }
     request.httpVersion = httpVersion(settings.httpVersion);
-    request.verifyTls = !settings.insecureSkipTlsVerify;
+    request.verifyTls = !settings.insecureSkipTlsVerify && !deployment.skipTlsVerify;
+    request.auth = deployment.auth;
     if (plan.scenario->timeout)
         request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*plan.scenario->timeout);
     return request;

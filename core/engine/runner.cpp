@@ -3,6 +3,7 @@
 #include "common/units.h"
 #include "engine/cell_plan.h"
 #include "load/load_generator.h"
+#include "model/redact.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -86,7 +87,7 @@ private:
         RunDescription description;
         description.cell = m_plan.cell;
         description.experimentName = m_runner.m_experiment.name;
-        description.experimentYaml = m_runner.m_experiment.yaml;
+        description.experimentYaml = model::redactSecrets(m_runner.m_experiment.yaml); // stored and exported
         description.scenario = m_plan.scenario->name;
         description.scenarioType = model::scenarioTypeName(m_plan.scenario->type);
         description.benchmark = m_plan.benchmark->id;

@@ -13,6 +13,17 @@ namespace faaswb::load {
 
 enum class HttpVersion { Http1_1, Http2, Http2PriorKnowledge /* h2c without upgrade */ };
 
+// How a request authenticates, applied by libcurl (so SigV4 signs the exact bytes sent). Holds secrets: never log,
+// store or put it into messages.
+struct RequestAuth {
+    enum class Kind { None, Basic, Bearer, AwsSigV4 };
+    Kind kind = Kind::None;
+    std::string username;     // Basic: user; AwsSigV4: access key id
+    std::string secret;       // Basic: password; Bearer: token; AwsSigV4: secret access key
+    std::string sigv4;        // AwsSigV4: CURLOPT_AWS_SIGV4 provider string, e.g. "aws:amz:us-east-1:lambda"
+    std::string sessionToken; // AwsSigV4 with temporary credentials: sent as X-Amz-Security-Token (and signed)
+};
+
 struct RequestSpec {
     std::string url;
     std::string method = "GET";
@@ -20,18 +31,19 @@ struct RequestSpec {
     std::string body;
     HttpVersion httpVersion = HttpVersion::Http1_1;
     std::chrono::milliseconds timeout{30'000};
-    bool verifyTls = true;                         // turning this off is always an explicit user choice
+    bool verifyTls = true;                        // turning this off is always an explicit user choice
     std::uint64_t maxResponseBytes = 64ull << 20; // larger responses fail with ErrorKind::TooLarge
+    RequestAuth auth;
 };
 
 // Why a request failed; None for a completed exchange with status < 400.
 enum class ErrorKind : std::uint8_t {
     None = 0,
-    HttpStatus,      // completed, but status >= 400
-    ConnectRefused,  // nothing listens there
+    HttpStatus,     // completed, but status >= 400
+    ConnectRefused, // nothing listens there
     ConnectTimeout,
-    Timeout,         // the per-request timeout passed
-    Reset,           // connection reset or closed mid-exchange
+    Timeout, // the per-request timeout passed
+    Reset,   // connection reset or closed mid-exchange
     Dns,
     Tls,
     TooLarge,        // response body above RequestSpec::maxResponseBytes
@@ -42,21 +54,21 @@ const char* errorKindName(ErrorKind kind) noexcept; // "http_status", "connect_r
 constexpr int kErrorKindCount = static_cast<int>(ErrorKind::Other) + 1;
 
 struct RequestRecord {
-    std::uint64_t seq = 0;         // unique within a run (worker-interleaved)
-    std::int64_t intendedNs = 0;   // when the schedule wanted it sent, ns since the run's start
-    std::int64_t sentNs = 0;       // when it was actually handed to libcurl
-    std::int64_t dnsUs = 0;        // phases as libcurl reports them, cumulative from the start of the transfer
+    std::uint64_t seq = 0;       // unique within a run (worker-interleaved)
+    std::int64_t intendedNs = 0; // when the schedule wanted it sent, ns since the run's start
+    std::int64_t sentNs = 0;     // when it was actually handed to libcurl
+    std::int64_t dnsUs = 0;      // phases as libcurl reports them, cumulative from the start of the transfer
     std::int64_t connectUs = 0;
     std::int64_t tlsUs = 0;
     std::int64_t ttfbUs = 0;
-    std::int64_t totalUs = 0;      // service time: sent -> last byte (uncorrected)
-    std::int64_t latencyUs = 0;    // intended -> last byte (corrected; equals totalUs for closed-loop load)
-    int status = 0;                // HTTP status, 0 when no response
-    std::uint64_t bytes = 0;       // response body bytes
+    std::int64_t totalUs = 0;   // service time: sent -> last byte (uncorrected)
+    std::int64_t latencyUs = 0; // intended -> last byte (corrected; equals totalUs for closed-loop load)
+    int status = 0;             // HTTP status, 0 when no response
+    std::uint64_t bytes = 0;    // response body bytes
     ErrorKind error = ErrorKind::None;
-    std::optional<bool> cold;      // X-Faaswb-Cold when the response carried it
-    std::string instance;          // X-Faaswb-Instance when the response carried it
-    std::string traceId;           // X-B3-TraceId / traceparent of the request, when sent
+    std::optional<bool> cold; // X-Faaswb-Cold when the response carried it
+    std::string instance;     // X-Faaswb-Instance when the response carried it
+    std::string traceId;      // X-B3-TraceId / traceparent of the request, when sent
 };
 
 } // namespace faaswb::load

@@ -1,8 +1,10 @@
 #include "load/transfer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 namespace faaswb::load {
 namespace {
@@ -84,6 +86,49 @@ void setMethod(OptionSetter& set, const RequestSpec& request) {
     }
 }
 
+// libcurl 7.88 signs the query string as written, but AWS signs it with its parameters sorted, so an unsorted query
+// would be rejected (403). Parameter order means nothing to AWS APIs: send them sorted, then both agree.
+std::string sigv4Url(const std::string& url) {
+    const auto question = url.find('?');
+    if (question == std::string::npos)
+        return url;
+    const auto fragment = url.find('#', question);
+    const std::string query =
+        url.substr(question + 1, fragment == std::string::npos ? std::string::npos : fragment - question - 1);
+    std::vector<std::string> parameters;
+    for (std::size_t start = 0; start <= query.size();) {
+        const auto amp = std::min(query.find('&', start), query.size());
+        if (amp > start)
+            parameters.push_back(query.substr(start, amp - start));
+        start = amp + 1;
+    }
+    std::sort(parameters.begin(), parameters.end());
+    std::string sorted = url.substr(0, question + 1);
+    for (const auto& parameter : parameters)
+        sorted += (sorted.back() == '?' ? "" : "&") + parameter;
+    return sorted;
+}
+
+// Credentials are handed to libcurl once per easy handle (it copies them), so they cost nothing per request. SigV4
+// is computed by libcurl for every request over the exact method, URL, headers and body it sends.
+void setAuth(OptionSetter& set, const RequestAuth& auth) {
+    switch (auth.kind) {
+    case RequestAuth::Kind::Basic:
+        set(CURLOPT_USERNAME, auth.username.c_str())(CURLOPT_PASSWORD, auth.secret.c_str());
+        set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        break;
+    case RequestAuth::Kind::Bearer:
+        set(CURLOPT_XOAUTH2_BEARER, auth.secret.c_str())(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BEARER));
+        break;
+    case RequestAuth::Kind::AwsSigV4:
+        set(CURLOPT_USERNAME, auth.username.c_str())(CURLOPT_PASSWORD, auth.secret.c_str());
+        set(CURLOPT_AWS_SIGV4, auth.sigv4.c_str());
+        break;
+    case RequestAuth::Kind::None:
+        break;
+    }
+}
+
 } // namespace
 
 Result<HeaderList> requestHeaders(const RequestSpec& request) {
@@ -91,6 +136,11 @@ Result<HeaderList> requestHeaders(const RequestSpec& request) {
     for (const auto& [name, value] : request.headers)
         if (!appendHeader(list, name + ": " + value))
             return internalError("out of memory building request headers");
+    // Temporary AWS credentials need their session token in a header; libcurl signs every header in the list.
+    const RequestAuth& auth = request.auth;
+    if (auth.kind == RequestAuth::Kind::AwsSigV4 && !auth.sessionToken.empty() &&
+        !appendHeader(list, "X-Amz-Security-Token: " + auth.sessionToken))
+        return internalError("out of memory building request headers");
     // libcurl would send "Expect: 100-continue" for large bodies and then wait up to a second for a 100 that many
     // servers never send; that wait would be measured as latency.
     if (!appendHeader(list, "Expect:"))
@@ -123,7 +173,9 @@ Transfer* Transfer::of(CURL* easy) noexcept {
 
 Status Transfer::configure(const RequestSpec& request, curl_slist* headers) {
     OptionSetter set(m_easy.get());
-    set(CURLOPT_URL, request.url.c_str())(CURLOPT_PRIVATE, this)(CURLOPT_NOSIGNAL, 1L)(CURLOPT_TCP_NODELAY, 1L);
+    const std::string url =
+        request.auth.kind == RequestAuth::Kind::AwsSigV4 ? sigv4Url(request.url) : request.url; // libcurl copies it
+    set(CURLOPT_URL, url.c_str())(CURLOPT_PRIVATE, this)(CURLOPT_NOSIGNAL, 1L)(CURLOPT_TCP_NODELAY, 1L);
     set(CURLOPT_TCP_KEEPALIVE, 1L)(CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     set(CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L)(CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
     set(CURLOPT_HTTP_VERSION, curlHttpVersion(request.httpVersion))(CURLOPT_HTTPHEADER, headers);
@@ -136,6 +188,7 @@ Status Transfer::configure(const RequestSpec& request, curl_slist* headers) {
     if (request.httpVersion != HttpVersion::Http1_1)
         set(CURLOPT_PIPEWAIT, 1L);
     setMethod(set, request);
+    setAuth(set, request.auth);
     if (set.result() != CURLE_OK)
         return invalidInput(std::string("libcurl rejected the request options: ") + curl_easy_strerror(set.result()));
     return {};
