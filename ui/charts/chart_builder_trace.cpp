@@ -11,11 +11,10 @@ struct Hop {
     double trace::HopTimes::*ms;
     int color;
 };
-const Hop kHops[] = {{"ingress", &trace::HopTimes::ingressMs, 9},
-                     {"activator wait", &trace::HopTimes::activatorWaitMs, 3},
-                     {"queue wait", &trace::HopTimes::queueWaitMs, 1},
-                     {"handover", &trace::HopTimes::handoverMs, 5},
-                     {"function", &trace::HopTimes::functionMs, 0}};
+const Hop kHops[] = {
+    {"ingress", &trace::HopTimes::ingressMs, 9},      {"activator wait", &trace::HopTimes::activatorWaitMs, 3},
+    {"queue wait", &trace::HopTimes::queueWaitMs, 1}, {"init", &trace::HopTimes::initMs, 7},
+    {"handover", &trace::HopTimes::handoverMs, 5},    {"function", &trace::HopTimes::functionMs, 0}};
 
 QString elided(const QString& text, int length) {
     return text.size() <= length ? text : text.left(length - 1) + QStringLiteral("…");

@@ -112,15 +112,16 @@ QString breakdownTable(const QList<RunSeries>& runs) {
             rows += QStringLiteral("<tr>") + cell(run.label) + cell(QString::fromStdString(entry.requestClass)) +
                     numberCell(double(entry.traces), 0) + numberCell(known(m.ingressMs), 2) +
                     numberCell(known(m.activatorWaitMs), 2) + numberCell(known(m.queueWaitMs), 2) +
-                    numberCell(known(m.handoverMs), 2) + numberCell(known(m.functionMs), 2) + QStringLiteral("</tr>\n");
+                    numberCell(known(m.initMs), 2) + numberCell(known(m.handoverMs), 2) +
+                    numberCell(known(m.functionMs), 2) + QStringLiteral("</tr>\n");
         }
     }
     if (rows.isEmpty())
         return {};
     const QStringList names{
-        QStringLiteral("Run"),           QStringLiteral("Request class"),       QStringLiteral("Traces"),
-        QStringLiteral("Ingress (ms)"),  QStringLiteral("Activator wait (ms)"), QStringLiteral("Queue wait (ms)"),
-        QStringLiteral("Handover (ms)"), QStringLiteral("Function (ms)")};
+        QStringLiteral("Run"),          QStringLiteral("Request class"),       QStringLiteral("Traces"),
+        QStringLiteral("Ingress (ms)"), QStringLiteral("Activator wait (ms)"), QStringLiteral("Queue wait (ms)"),
+        QStringLiteral("Init (ms)"),    QStringLiteral("Handover (ms)"),       QStringLiteral("Function (ms)")};
     return QStringLiteral("<h2>Trace breakdown (medians)</h2>\n<div class=\"scroll\"><table>\n") + headerRow(names) +
            rows + QStringLiteral("</table></div>\n");
 }
