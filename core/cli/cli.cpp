@@ -67,7 +67,13 @@ CommandSpec loadSpec() {
              {"timeout", "D", "per-request timeout (default 30s)"},
              {"poisson", "", "exponential inter-arrival times (open loop)"},
              {"http2", "", "HTTP/2 (over TLS, or h2c when the URL is http://)"},
-             {"insecure", "", "do not verify TLS certificates"}}};
+             {"insecure", "", "do not verify TLS certificates"},
+             {"user", "USER",
+              "HTTP Basic authentication as USER; the password is read from the environment variable "
+              "FAASWB_PASSWORD (never pass secrets as arguments: other users can read them)"},
+             {"aws-sigv4", "aws:amz:REGION:SERVICE",
+              "sign requests with AWS Signature V4; keys are read from AWS_ACCESS_KEY_ID, "
+              "AWS_SECRET_ACCESS_KEY and (optional) AWS_SESSION_TOKEN"}}};
 }
 
 std::vector<Command> buildCommands() {
@@ -103,7 +109,8 @@ std::vector<Command> buildCommands() {
          openGui},
         {{"benchmarks", "", "Lists the benchmark suite: id, languages, description.", {}, {}}, listBenchmarks},
         {{"local-platform",
-          "[--api-port N] [--ingress-port N] [--broker-port N] [--state-dir DIR] [--autoscaler KEY=VALUE]...",
+          "[--api-port N] [--ingress-port N] [--broker-port N] [--state-dir DIR] [--autoscaler KEY=VALUE]... "
+          "[--export-spans URL]",
           "Runs the embedded local platform (a miniature Knative) in the foreground.",
           {},
           {{"api-port", "N", "control API port (default: ephemeral)"},
@@ -113,7 +120,9 @@ std::vector<Command> buildCommands() {
            {"state-dir", "DIR", "where state.json and kubeconfig are written (default: under $XDG_RUNTIME_DIR)"},
            {"autoscaler", "KEY=VALUE",
             "override a config-autoscaler default, e.g. stable-window=6s or scale-to-zero-grace-period=2s", true},
-           {"bind", "ADDRESS", "listen on ADDRESS instead of 127.0.0.1 (exposes the platform; prints a warning)"}}},
+           {"bind", "ADDRESS", "listen on ADDRESS instead of 127.0.0.1 (exposes the platform; prints a warning)"},
+           {"export-spans", "URL",
+            "also POST every span (Zipkin v2 JSON) to URL, e.g. http://127.0.0.1:4318/api/v2/spans"}}},
          localPlatform},
     };
 }

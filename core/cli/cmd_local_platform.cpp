@@ -41,6 +41,7 @@ Result<localplatform::DaemonOptions> daemonOptions(const Arguments& args) {
                                     : options.brokerPort) = *port;
     }
     options.stateDir = args.value("state-dir").value_or("");
+    options.spanExportUrl = args.value("export-spans").value_or("");
     if (const auto bind = args.value("bind"))
         options.bindAddress = *bind;
     std::map<std::string, std::string> overrides;
@@ -59,8 +60,7 @@ Result<localplatform::DaemonOptions> daemonOptions(const Arguments& args) {
 
 void printState(const localplatform::DaemonState& state) {
     // The first line has the shape every server of ours prints, so scripts and tests wait for it the same way.
-    std::printf("listening on 127.0.0.1:%u (local platform control API, pid %d)\n", unsigned{state.apiPort},
-                state.pid);
+    std::printf("listening on 127.0.0.1:%u (local platform control API, pid %d)\n", unsigned{state.apiPort}, state.pid);
     std::printf("  control API  %s   (bearer token in %s/state.json)\n", state.apiUrl.c_str(), state.stateDir.c_str());
     std::printf("  API (TLS)    %s   (certificate %s)\n", state.apiTlsUrl.c_str(), state.caFile.c_str());
     std::printf("  ingress      %s   (http://%s/<ns>/<service>/ or Host: <service>.<ns>.%s)\n",
@@ -80,8 +80,10 @@ int localPlatform(const Arguments& args) {
     if (!options)
         return fail(options.error());
     if (options->bindAddress != "127.0.0.1" && options->bindAddress != "localhost")
-        std::fprintf(stderr, "warning: listening on %s exposes the platform beyond this machine; every API call "
-                             "still needs the token\n", options->bindAddress.c_str());
+        std::fprintf(stderr,
+                     "warning: listening on %s exposes the platform beyond this machine; every API call "
+                     "still needs the token\n",
+                     options->bindAddress.c_str());
     auto daemon = localplatform::LocalPlatformDaemon::start(std::move(*options));
     if (!daemon)
         return fail(daemon.error());
@@ -89,7 +91,8 @@ int localPlatform(const Arguments& args) {
     struct sigaction action {};
     action.sa_handler = onStopSignal;
     sigemptyset(&action.sa_mask);
-    struct sigaction previousInt {}, previousTerm {};
+    struct sigaction previousInt {
+    }, previousTerm{};
     sigaction(SIGINT, &action, &previousInt);
     sigaction(SIGTERM, &action, &previousTerm);
     printState((*daemon)->state());

@@ -4,6 +4,10 @@
 #include "kube/encoding.h"
 #include "kube/transport.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 namespace faaswb::kube {
 
 struct KubeClient::Shared {
@@ -67,9 +71,38 @@ KubeResult<nlohmann::json> parseBody(const HttpRequest& request, const HttpRespo
     return body;
 }
 
+// A CA, client certificate or key file the kubeconfig names but nobody can read would otherwise only show as a
+// libcurl TLS error on the first request; name the file and the field now.
+Status checkFile(const KubeContext& context, const std::string& owner, const char* field, const std::string& file) {
+    if (file.empty())
+        return {};
+    std::ifstream in(file);
+    if (in)
+        return {};
+    return invalidInput("kubeconfig '" + context.sourceFile + "', context '" + context.name + "': " + owner + "." +
+                        field + ": cannot read '" + file + "': " + std::strerror(errno));
+}
+
+Status checkFiles(const KubeContext& context) {
+    const std::string cluster = "cluster '" + context.clusterName + "'";
+    const std::string user = "user '" + context.userName + "'";
+    if (context.cluster.certificateAuthorityPem.empty())
+        if (auto ok = checkFile(context, cluster, "certificate-authority", context.cluster.certificateAuthority); !ok)
+            return ok;
+    if (context.user.clientCertificatePem.empty())
+        if (auto ok = checkFile(context, user, "client-certificate", context.user.clientCertificate); !ok)
+            return ok;
+    if (context.user.clientKeyPem.empty())
+        if (auto ok = checkFile(context, user, "client-key", context.user.clientKey); !ok)
+            return ok;
+    return {};
+}
+
 } // namespace
 
 Result<KubeClient> KubeClient::fromContext(KubeContext context, ClientOptions options) {
+    if (auto files = checkFiles(context); !files)
+        return files.error();
     auto transport = Transport::create(context, TransportOptions{options.connectTimeout, options.userAgent});
     if (!transport)
         return transport.error();

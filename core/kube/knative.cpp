@@ -131,4 +131,20 @@ PodCounts podCounts(const nlohmann::json& pods) {
     return counts;
 }
 
+std::string stringAtPath(const nlohmann::json& object, std::initializer_list<const char*> path) {
+    const nlohmann::json* node = &object;
+    for (const char* key : path) {
+        if (!node->is_object() || !node->contains(key))
+            return {};
+        node = &(*node)[key];
+    }
+    return node->is_string() ? node->get<std::string>() : std::string();
+}
+
+std::string urlHost(const std::string& url) {
+    auto start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    return url.substr(start, url.find('/', start) - start);
+}
+
 } // namespace faaswb::kube

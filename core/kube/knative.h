@@ -3,6 +3,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +12,16 @@
 #include <vector>
 
 namespace faaswb::kube {
+
+// The label on objects the workbench created: teardown deletes only objects that carry it.
+constexpr const char* kCreatedByLabel = "faaswb.dev/created-by";
+constexpr const char* kCreatedByValue = "faas-workbench";
+
+// The string at object[path[0]][path[1]]...; empty when a step is missing or the leaf is not a string.
+std::string stringAtPath(const nlohmann::json& object, std::initializer_list<const char*> path);
+
+// "http://hello.default.example.com/x" -> "hello.default.example.com" (the authority, port included).
+std::string urlHost(const std::string& url);
 
 struct KnativeServiceSpec {
     std::string name;

@@ -15,7 +15,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -34,11 +33,21 @@ namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
 nlohmann::json toJson(const DaemonState& state) {
-    return {{"stateDir", state.stateDir},     {"kubeconfig", state.kubeconfigPath}, {"apiUrl", state.apiUrl},
-            {"ingressUrl", state.ingressUrl}, {"brokerUrl", state.brokerUrl},       {"zipkinUrl", state.zipkinUrl},
-            {"token", state.token},           {"apiPort", state.apiPort},           {"ingressPort", state.ingressPort},
-            {"brokerPort", state.brokerPort}, {"pid", state.pid},                   {"domain", state.domain},
-            {"apiTlsUrl", state.apiTlsUrl},   {"apiTlsPort", state.apiTlsPort},     {"caFile", state.caFile}};
+    return {{"stateDir", state.stateDir},
+            {"kubeconfig", state.kubeconfigPath},
+            {"apiUrl", state.apiUrl},
+            {"ingressUrl", state.ingressUrl},
+            {"brokerUrl", state.brokerUrl},
+            {"zipkinUrl", state.zipkinUrl},
+            {"token", state.token},
+            {"apiPort", state.apiPort},
+            {"ingressPort", state.ingressPort},
+            {"brokerPort", state.brokerPort},
+            {"pid", state.pid},
+            {"domain", state.domain},
+            {"apiTlsUrl", state.apiTlsUrl},
+            {"apiTlsPort", state.apiTlsPort},
+            {"caFile", state.caFile}};
 }
 
 Result<DaemonState> daemonStateFromJson(const nlohmann::json& json) {
@@ -70,8 +79,8 @@ Result<DaemonState> readDaemonState(const std::string& stateDir) {
     std::ifstream in(path);
     if (!in)
         return platformError("no local platform is running with state dir " + stateDir + " (" + path.string() +
-                             " is missing); start one with `faas-workbench local-platform --state-dir " +
-                             stateDir + "`");
+                             " is missing); start one with `faas-workbench local-platform --state-dir " + stateDir +
+                             "`");
     const auto json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded())
         return platformError(path.string() + ": not valid JSON");
@@ -101,8 +110,8 @@ Result<std::string> randomToken() {
 
 std::string defaultStateDir() {
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    const std::string base = runtime && *runtime ? std::string(runtime) + "/faas-workbench"
-                                                 : "/tmp/faaswb-" + std::to_string(::getuid());
+    const std::string base =
+        runtime && *runtime ? std::string(runtime) + "/faas-workbench" : "/tmp/faaswb-" + std::to_string(::getuid());
     return base + "/local-" + std::to_string(::getpid());
 }
 
@@ -158,6 +167,7 @@ public:
     void stop();
     void shutdownOnIoThread(std::promise<void>& finished);
     void scheduleBookmarks();
+    void stopExporter();
 
     DaemonOptions options;
     DaemonState state;
@@ -166,6 +176,7 @@ public:
     SpanStore spans;
     ObjectStore store;
     std::unique_ptr<HttpClient> client;
+    std::unique_ptr<SpanExporter> exporter; // after the client it sends with, so it goes first
     std::unique_ptr<Gateway> gateway;
     std::unique_ptr<Broker> broker;
     std::unique_ptr<Controller> controller;
@@ -206,6 +217,13 @@ Status LocalPlatformDaemon::Impl::start() {
     state.domain = options.domain;
 
     client = std::make_unique<HttpClient>(io);
+    if (!options.spanExportUrl.empty()) {
+        auto exporterMade = SpanExporter::create(io, *client, options.spanExportUrl);
+        if (!exporterMade)
+            return exporterMade.error();
+        exporter = std::move(exporterMade).value();
+        spans.setExporter(exporter.get());
+    }
     gateway = std::make_unique<Gateway>(io, spans, GatewayOptions{.domain = options.domain});
     auto ingressPort = gateway->listen(options.bindAddress, options.ingressPort);
     if (!ingressPort)
@@ -221,10 +239,9 @@ Status LocalPlatformDaemon::Impl::start() {
 
     // The API server's handler reaches the API through `this`, so the API (which needs the controller, which
     // needs the API port for the instances' ZIPKIN_ENDPOINT) can be built after the port is bound.
-    apiServer = std::make_unique<HttpServer>(
-        io, [this](HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
-            api->handle(std::move(request), std::move(writer));
-        });
+    apiServer = std::make_unique<HttpServer>(io, [this](HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
+        api->handle(std::move(request), std::move(writer));
+    });
     auto apiPort = apiServer->listen(options.bindAddress, options.apiPort);
     if (!apiPort)
         return platformError("control API: " + apiPort.error().message);
@@ -232,9 +249,8 @@ Status LocalPlatformDaemon::Impl::start() {
     state.apiUrl = "http://127.0.0.1:" + std::to_string(*apiPort);
     state.zipkinUrl = state.apiUrl + "/api/v2/spans";
 
-    ControllerConfig config{options.autoscaler, options.benchmarksRoot, options.binDir,
-                            state.stateDir,     options.domain,         state.ingressUrl,
-                            state.zipkinUrl};
+    ControllerConfig config{options.autoscaler, options.benchmarksRoot, options.binDir, state.stateDir,
+                            options.domain,     state.ingressUrl,       state.zipkinUrl};
     controller = std::make_unique<Controller>(io, store, *gateway, *broker, config);
     supervisor = std::make_unique<Supervisor>(io, *client, *controller, options.supervisor);
     controller->attach(*supervisor);
@@ -263,8 +279,7 @@ Status LocalPlatformDaemon::Impl::start() {
     state.caFile = (dir / "ca.crt").string();
     if (auto written = writePrivateFile(state.caFile, identity->certificatePem); !written)
         return written;
-    if (auto written = writePrivateFile(dir / "kubeconfig", kubeconfigText(state, identity->certificatePem));
-        !written)
+    if (auto written = writePrivateFile(dir / "kubeconfig", kubeconfigText(state, identity->certificatePem)); !written)
         return written;
     if (auto written = writePrivateFile(dir / "state.json", toJson(state).dump(2) + "\n"); !written)
         return written;
@@ -293,6 +308,18 @@ void LocalPlatformDaemon::Impl::scheduleBookmarks() {
     });
 }
 
+// On the io thread, before the client stops: later spans are not sent; failures are worth a line on stderr.
+void LocalPlatformDaemon::Impl::stopExporter() {
+    if (!exporter)
+        return;
+    exporter->stop();
+    const auto stats = exporter->stats();
+    if (stats.failed > 0 || stats.dropped > 0)
+        std::fprintf(stderr, "local platform: span export to %s: %llu sent, %llu failed, %llu dropped\n",
+                     options.spanExportUrl.c_str(), static_cast<unsigned long long>(stats.sent),
+                     static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.dropped));
+}
+
 void LocalPlatformDaemon::Impl::shutdownOnIoThread(std::promise<void>& finished) {
     bookmarkTimer.cancel();
     gateway->stop();
@@ -306,6 +333,7 @@ void LocalPlatformDaemon::Impl::shutdownOnIoThread(std::promise<void>& finished)
         supervisor->killAll();
         apiServer->stop();
         tlsFrontend->stop();
+        stopExporter();
         client->stop();
         work.reset();
         io.stop();
@@ -356,11 +384,17 @@ Result<std::unique_ptr<LocalPlatformDaemon>> LocalPlatformDaemon::start(DaemonOp
 LocalPlatformDaemon::LocalPlatformDaemon(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl)) {}
 
-LocalPlatformDaemon::~LocalPlatformDaemon() { stop(); }
+LocalPlatformDaemon::~LocalPlatformDaemon() {
+    stop();
+}
 
-const DaemonState& LocalPlatformDaemon::state() const { return m_impl->state; }
+const DaemonState& LocalPlatformDaemon::state() const {
+    return m_impl->state;
+}
 
-void LocalPlatformDaemon::stop() { m_impl->stop(); }
+void LocalPlatformDaemon::stop() {
+    m_impl->stop();
+}
 
 void LocalPlatformDaemon::wait() {
     char byte = 0;

@@ -22,12 +22,15 @@ struct DaemonOptions {
     std::uint16_t ingressPort = 0;
     std::uint16_t brokerPort = 0;
     std::uint16_t apiTlsPort = 0; // the control API over TLS (what the kubeconfig points at)
-    std::string stateDir;       // empty: $XDG_RUNTIME_DIR/faas-workbench/local-<pid>, else /tmp/faaswb-<uid>/local-<pid>
+    std::string stateDir; // empty: $XDG_RUNTIME_DIR/faas-workbench/local-<pid>, else /tmp/faaswb-<uid>/local-<pid>
     std::string benchmarksRoot; // empty: faaswb::benchmarksRoot()
     std::string binDir;         // where faaswb-function-host is; empty: executableDir()
     AutoscalerDefaults autoscaler;
     SupervisorOptions supervisor;
     std::string domain = "example.com";
+    // Every span the platform's span store ingests (the gateway's and broker's own, and what instances send) is also
+    // POSTed as Zipkin v2 JSON to this http:// URL, asynchronously; failures are counted, not fatal. Empty: off.
+    std::string spanExportUrl;
 };
 
 struct DaemonState {

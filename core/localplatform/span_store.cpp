@@ -1,8 +1,11 @@
 #include "localplatform/span_store.h"
 
+#include "localplatform/http_server.h"
 #include "trace/zipkin_json.h"
 
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -189,6 +192,8 @@ SpanStore::SpanStore(std::size_t maxSpans)
     : m_maxSpans(std::max<std::size_t>(1, maxSpans)) {}
 
 void SpanStore::add(trace::Span span) {
+    if (m_exporter)
+        m_exporter->add(span);
     auto [it, inserted] = m_byTrace.try_emplace(span.traceId);
     if (inserted)
         m_arrival.push_back(span.traceId);
@@ -312,6 +317,115 @@ std::optional<HttpResponse> SpanStore::handle(const HttpRequest& request) {
         path.rfind(tracePrefix, 0) == 0)
         return errorBody(405, "method not allowed: " + request.method + " " + path);
     return std::nullopt;
+}
+
+// The exporter's state lives in a shared_ptr so HttpClient callbacks still find it after the exporter is gone.
+class SpanExporter::State : public std::enable_shared_from_this<SpanExporter::State> {
+public:
+    static constexpr std::size_t kBatch = 500;
+    static constexpr std::size_t kMaxBuffered = 20000;
+    static constexpr int kMaxInFlight = 4;
+
+    State(boost::asio::io_context& io, HttpClient& client, HttpUrl url)
+        : m_client(client)
+        , m_url(std::move(url))
+        , m_timer(io) {}
+
+    void add(const trace::Span& span) {
+        if (m_stopped)
+            return;
+        if (m_buffer.size() >= kMaxBuffered) {
+            ++m_stats.dropped;
+            return;
+        }
+        m_buffer.push_back(span);
+        if (m_buffer.size() >= kBatch)
+            flush();
+        else if (!m_timerArmed)
+            arm();
+    }
+
+    void stop() {
+        m_stopped = true;
+        m_stats.dropped += m_buffer.size();
+        m_buffer.clear();
+        m_timer.cancel();
+    }
+
+    SpanExportStats stats() const { return m_stats; }
+
+private:
+    void arm() {
+        m_timerArmed = true;
+        m_timer.expires_after(std::chrono::milliseconds(100));
+        m_timer.async_wait([weak = weak_from_this()](boost::system::error_code error) {
+            auto self = weak.lock();
+            if (error || !self)
+                return;
+            self->m_timerArmed = false;
+            self->flush();
+        });
+    }
+
+    void flush() {
+        if (m_stopped || m_buffer.empty())
+            return;
+        if (m_inFlight >= kMaxInFlight) { // the receiver is slow: keep buffering, try again soon
+            if (!m_timerArmed)
+                arm();
+            return;
+        }
+        HttpRequest request;
+        request.method = "POST";
+        request.target = m_url.target;
+        request.headers = {{"Content-Type", "application/json"}};
+        request.body = trace::toZipkinJson(m_buffer).dump();
+        const auto count = m_buffer.size();
+        m_buffer.clear();
+        ++m_inFlight;
+        m_client.send(m_url.host, m_url.port, std::move(request), std::chrono::seconds(5),
+                      [self = shared_from_this(), count](ClientResponse response) {
+                          --self->m_inFlight;
+                          const bool accepted = response.ok() && response.status >= 200 && response.status < 300;
+                          (accepted ? self->m_stats.sent : self->m_stats.failed) += count;
+                      });
+    }
+
+    HttpClient& m_client;
+    const HttpUrl m_url;
+    boost::asio::steady_timer m_timer;
+    std::vector<trace::Span> m_buffer;
+    SpanExportStats m_stats;
+    int m_inFlight = 0;
+    bool m_timerArmed = false;
+    bool m_stopped = false;
+};
+
+Result<std::unique_ptr<SpanExporter>> SpanExporter::create(boost::asio::io_context& io, HttpClient& client,
+                                                           const std::string& url) {
+    auto parsed = parseHttpUrl(url);
+    if (!parsed)
+        return invalidInput("span export URL '" + url + "': " + parsed.error().message);
+    return std::make_unique<SpanExporter>(std::make_shared<State>(io, client, std::move(parsed).value()));
+}
+
+SpanExporter::SpanExporter(std::shared_ptr<State> state)
+    : m_state(std::move(state)) {}
+
+SpanExporter::~SpanExporter() {
+    m_state->stop();
+}
+
+void SpanExporter::add(const trace::Span& span) {
+    m_state->add(span);
+}
+
+void SpanExporter::stop() {
+    m_state->stop();
+}
+
+SpanExportStats SpanExporter::stats() const {
+    return m_state->stats();
 }
 
 } // namespace faaswb::localplatform

@@ -1,6 +1,7 @@
 // SpanStore: the local platform's bounded in-memory Zipkin store. The gateway and broker add the spans they create;
 // POST /api/v2/spans adds what wrappers and any Zipkin client send. Queries follow the Zipkin v2 query API
-// (platform-facts §4). When full, the oldest traces are evicted whole. Not thread-safe: the platform thread owns it.
+// (platform-facts §4). When full, the oldest traces are evicted whole. With a SpanExporter attached, every span it
+// ingests is also forwarded (`local-platform --export-spans URL`). Not thread-safe: the platform thread owns both.
 #pragma once
 
 #include "common/result.h"
@@ -11,11 +12,18 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace faaswb::localplatform {
+
+class HttpClient;
 
 // Where components report finished spans.
 class SpanSink {
@@ -35,6 +43,36 @@ struct TraceQuery {
     std::size_t limit = 10;
 };
 
+struct SpanExportStats {
+    std::uint64_t sent = 0;    // spans the receiver accepted (2xx)
+    std::uint64_t failed = 0;  // spans in POSTs that failed (connection, non-2xx)
+    std::uint64_t dropped = 0; // spans dropped because the receiver could not keep up
+};
+
+// Forwards spans to a Zipkin v2 endpoint (POST JSON array) through the platform's asynchronous HttpClient: spans are
+// buffered and sent at most every 100 ms or per 500, with a few POSTs in flight, so the platform thread never waits
+// for the receiver. Failures are counted, never fatal.
+class SpanExporter {
+public:
+    // InvalidInput unless `url` is http://host[:port]/path.
+    static Result<std::unique_ptr<SpanExporter>> create(boost::asio::io_context& io, HttpClient& client,
+                                                        const std::string& url);
+    ~SpanExporter();
+    SpanExporter(const SpanExporter&) = delete;
+    SpanExporter& operator=(const SpanExporter&) = delete;
+
+    void add(const trace::Span& span);
+    // Sends nothing more (call before the HttpClient stops); buffered spans are dropped.
+    void stop();
+    SpanExportStats stats() const;
+
+    class State; // defined in span_store.cpp: only create() can make one
+    explicit SpanExporter(std::shared_ptr<State> state);
+
+private:
+    std::shared_ptr<State> m_state;
+};
+
 class SpanStore : public SpanSink {
 public:
     explicit SpanStore(std::size_t maxSpans = 200000);
@@ -46,6 +84,8 @@ public:
     std::vector<std::string> spanNames(const std::string& service) const; // sorted
     std::size_t spanCount() const { return m_spanCount; }
     std::uint64_t evictedSpans() const { return m_evicted; }
+    // Every span added from now on is also given to `exporter` (null: none). Not owned.
+    void setExporter(SpanExporter* exporter) { m_exporter = exporter; }
 
     // The Zipkin v2 HTTP API: POST /api/v2/spans (JSON; OTLP JSON at POST /v1/traces), GET /api/v2/traces,
     // /api/v2/trace/{id}, /api/v2/services, /api/v2/spans?serviceName=. nullopt when the path is not Zipkin's.
@@ -55,6 +95,7 @@ private:
     void evictOldest();
 
     std::size_t m_maxSpans;
+    SpanExporter* m_exporter = nullptr;
     std::size_t m_spanCount = 0;
     std::uint64_t m_evicted = 0;
     std::map<std::string, std::vector<trace::Span>> m_byTrace; // traceId -> spans

@@ -1,5 +1,7 @@
 #include "fake_kube_server.h"
 
+#include "localplatform/api_http.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -35,43 +37,6 @@ Reply objectReply(int code, const json& object) {
     return Reply{Answer{code, object.dump()}, std::nullopt};
 }
 
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string percentDecode(const std::string& text) {
-    std::string decoded;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
-            decoded.push_back(static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2])));
-            i += 2;
-        } else {
-            decoded.push_back(text[i] == '+' ? ' ' : text[i]);
-        }
-    }
-    return decoded;
-}
-
-std::map<std::string, std::string> parseQuery(const std::string& query) {
-    std::map<std::string, std::string> parameters;
-    std::size_t start = 0;
-    while (start < query.size()) {
-        const std::size_t end = std::min(query.find('&', start), query.size());
-        const std::string pair = query.substr(start, end - start);
-        const std::size_t equals = pair.find('=');
-        parameters[percentDecode(pair.substr(0, equals))] =
-            equals == std::string::npos ? std::string() : percentDecode(pair.substr(equals + 1));
-        start = end + 1;
-    }
-    return parameters;
-}
-
 // "a=b,c=d" (equality terms only, which is what our clients send).
 bool matchesSelector(const json& object, const std::string& selector) {
     std::size_t start = 0;
@@ -100,7 +65,7 @@ FakeRequest toFakeRequest(const http::request<http::string_body>& message) {
     const std::size_t question = request.target.find('?');
     request.path = request.target.substr(0, question);
     if (question != std::string::npos)
-        request.query = parseQuery(request.target.substr(question + 1));
+        request.query = localplatform::api::parseQuery(request.target.substr(question + 1));
     request.authorization = std::string(message[http::field::authorization]);
     request.contentType = std::string(message[http::field::content_type]);
     request.body = message.body();
@@ -132,6 +97,7 @@ public:
     std::string m_token;
     std::map<std::string, std::map<std::string, json>> m_collections; // path -> name -> object
     std::map<std::string, std::deque<WatchScript>> m_watchScripts;
+    std::map<std::string, std::deque<ScriptedResponse>> m_responseScripts; // "METHOD path" -> answers
     std::vector<FakeRequest> m_log;
     long long m_resourceVersion = 100;
 
@@ -139,6 +105,7 @@ public:
 
 private:
     void accept();
+    std::optional<Reply> scripted(const FakeRequest& request);
     Reply collectionRequest(const FakeRequest& request);
     Reply objectRequest(const FakeRequest& request, const std::string& collection, const std::string& name);
     Reply list(const FakeRequest& request);
@@ -269,6 +236,8 @@ Reply FakeKubeServer::Impl::answer(const FakeRequest& request) {
     m_log.push_back(request);
     if (!m_token.empty() && request.authorization != "Bearer " + m_token)
         return statusReply(401, "Unauthorized", "Unauthorized");
+    if (auto reply = scripted(request))
+        return *reply;
     if (request.path == "/version")
         return objectReply(200, json{{"major", "1"}, {"minor", "29"}, {"gitVersion", "v1.29.0-fake"}});
     if (m_collections.count(request.path))
@@ -278,6 +247,20 @@ Reply FakeKubeServer::Impl::answer(const FakeRequest& request) {
     if (slash != std::string::npos && m_collections.count(collection))
         return objectRequest(request, collection, request.path.substr(slash + 1));
     return statusReply(404, "NotFound", "the server could not find the requested resource");
+}
+
+std::optional<Reply> FakeKubeServer::Impl::scripted(const FakeRequest& request) {
+    if (request.query.count("watch"))
+        return std::nullopt;
+    const auto found = m_responseScripts.find(request.method + " " + request.path);
+    if (found == m_responseScripts.end() || found->second.empty())
+        return std::nullopt;
+    ScriptedResponse response = found->second.front();
+    if (found->second.size() > 1)
+        found->second.pop_front();
+    return Reply{
+        Answer{response.status, response.body.is_string() ? response.body.get<std::string>() : response.body.dump()},
+        std::nullopt};
 }
 
 Reply FakeKubeServer::Impl::collectionRequest(const FakeRequest& request) {
@@ -445,6 +428,12 @@ void FakeKubeServer::scriptWatches(const std::string& collectionPath, std::vecto
     auto& queue = m_impl->m_watchScripts[collectionPath];
     for (auto& script : scripts)
         queue.push_back(std::move(script));
+}
+
+void FakeKubeServer::scriptResponses(const std::string& method, const std::string& path,
+                                     std::vector<ScriptedResponse> responses) {
+    const std::lock_guard lock(m_impl->m_mutex);
+    m_impl->m_responseScripts[method + " " + path] = {responses.begin(), responses.end()};
 }
 
 std::vector<FakeRequest> FakeKubeServer::requests() const {

@@ -32,6 +32,12 @@ struct WatchScript {
     bool holdOpen = false;           // after the chunks keep the stream open instead of ending it
 };
 
+// A canned answer for scriptResponses().
+struct ScriptedResponse {
+    int status = 200;
+    nlohmann::json body; // an object, a Status (FakeKubeServer::status), or a string sent as is
+};
+
 class FakeKubeServer {
 public:
     FakeKubeServer(); // listening when constructed
@@ -48,6 +54,9 @@ public:
     void addCollection(const std::string& path);
     void putObject(const std::string& collectionPath, nlohmann::json object); // stored as is, new resourceVersion
     void scriptWatches(const std::string& collectionPath, std::vector<WatchScript> scripts);
+    // Requests with `method` on exactly `path` (watches excluded) get these answers in order instead of the
+    // collections' behaviour; the last one then repeats. An empty list removes the script.
+    void scriptResponses(const std::string& method, const std::string& path, std::vector<ScriptedResponse> responses);
 
     std::vector<FakeRequest> requests() const;
     std::vector<FakeRequest> requestsTo(const std::string& path) const; // same path, any query

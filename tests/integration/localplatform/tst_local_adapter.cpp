@@ -1,8 +1,10 @@
 // The `local` Platform adapter end to end: createLocalPlatform starts an embedded daemon (short autoscaler windows),
 // deploys 000.noop in cpp, and every capability is checked against the running instance: requests through the
 // returned URL, the scale watch, pod metrics, spans, the wait for scale to zero, connecting by state dir, removal.
-#include "platform/local_platform.h"
 #include "http_call.h"
+#include "platform/local_platform.h"
+#include "scale_sample_log.h"
+#include "test_daemon.h"
 #include "testutils.h"
 
 #include <QFileInfo>
@@ -24,26 +26,6 @@ HttpReply httpPost(const platform::Deployment& deployment) {
     return httpCall(deployment.url, options);
 }
 
-class SampleLog {
-public:
-    void add(const platform::ScaleSample& sample) {
-        std::lock_guard lock(m_mutex);
-        m_samples.push_back(sample);
-    }
-    bool any(const std::function<bool(const platform::ScaleSample&)>& predicate) const {
-        std::lock_guard lock(m_mutex);
-        return std::any_of(m_samples.begin(), m_samples.end(), predicate);
-    }
-    std::vector<platform::ScaleSample> samples() const {
-        std::lock_guard lock(m_mutex);
-        return m_samples;
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    std::vector<platform::ScaleSample> m_samples;
-};
-
 } // namespace
 
 class TestLocalAdapter : public QObject {
@@ -62,9 +44,7 @@ private slots:
         m_config.name = "local";
         m_config.type = model::PlatformType::Local;
         m_config.autoscaler = {{"stable-window", "6s"}, {"scale-to-zero-grace-period", "1s"}};
-        localplatform::DaemonOptions options;
-        options.stateDir = m_stateDir.filePath(QStringLiteral("state")).toStdString();
-        options.binDir = QFileInfo(binaryPath(QStringLiteral("faaswb-function-host"))).absolutePath().toStdString();
+        localplatform::DaemonOptions options = test::testDaemonOptions(m_stateDir.filePath(QStringLiteral("state")));
         auto created = platform::createLocalPlatform(m_config, options);
         QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
         m_platform = std::move(created).value();
@@ -142,7 +122,7 @@ private slots:
 
     void watchesScale() {
         QVERIFY(m_deployment);
-        SampleLog log;
+        ScaleSampleLog log;
         auto watch = m_platform->watchScale(*m_deployment, [&](const platform::ScaleSample& s) { log.add(s); });
         QVERIFY2(watch.ok(), watch.ok() ? "" : watch.error().message.c_str());
         QTRY_VERIFY_WITH_TIMEOUT(log.any([](const auto& s) { return s.ready.value_or(0) >= 1; }), 10000);

@@ -1,10 +1,10 @@
 // The local platform end to end: the daemon in this process on ephemeral ports, driven through its
 // Kubernetes-shaped API with the same KubeClient the adapters use, requests through the ingress gateway, load from
 // the `faas-workbench load` command, and checks on the real instance processes.
+#include "http_call.h"
 #include "kube/client.h"
 #include "kube/knative.h"
 #include "localplatform/daemon.h"
-#include "http_call.h"
 #include "testutils.h"
 
 #include <QStandardPaths>

@@ -1,15 +1,15 @@
 // Eventing on the local platform end to end: a SinkBinding gives 710.event-producer's instances K_SINK = the
 // broker; the broker fans its events out to triggers by exact attribute filters, through the gateway to a Knative
 // Service, retries a dead subscriber and dead-letters; the hops show up as linked spans.
+#include "http_call.h"
 #include "kube/client.h"
 #include "kube/knative.h"
 #include "localplatform/daemon.h"
-#include "http_call.h"
+#include "test_daemon.h"
 #include "testutils.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <sstream>
 
 using namespace faaswb;
@@ -73,11 +73,7 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(m_stateDir.isValid());
-        localplatform::DaemonOptions options;
-        options.stateDir = m_stateDir.path().toStdString() + "/state";
-        const std::string host = binaryPath("faaswb-function-host").toStdString();
-        options.binDir = host.substr(0, host.rfind('/'));
-        options.benchmarksRoot = sourcePath("benchmarks").toStdString();
+        localplatform::DaemonOptions options = test::testDaemonOptions(m_stateDir.path() + QStringLiteral("/state"));
         options.supervisor.terminationGrace = 2000ms;
         auto daemon = localplatform::LocalPlatformDaemon::start(std::move(options));
         QVERIFY2(daemon.ok(), daemon.ok() ? "" : daemon.error().message.c_str());
@@ -89,9 +85,8 @@ private slots:
 
     void brokerTriggersBindingAndDeadLetter() {
         const std::string eventing = "/apis/eventing.knative.dev/v1/namespaces/default/";
-        create(eventing + "brokers", {{"apiVersion", "eventing.knative.dev/v1"},
-                                      {"kind", "Broker"},
-                                      {"metadata", {{"name", "default"}}}});
+        create(eventing + "brokers",
+               {{"apiVersion", "eventing.knative.dev/v1"}, {"kind", "Broker"}, {"metadata", {{"name", "default"}}}});
         create(kube::knativeServicesPath("default"), service("consumer", "local/000.noop:cpp"));
         create(kube::knativeServicesPath("default"), service("producer", "local/710.event-producer:cpp"));
         const auto trigger = [](const std::string& name, const std::string& type, json subscriber,
@@ -107,8 +102,8 @@ private slots:
                 object["spec"]["delivery"] = std::move(delivery);
             return object;
         };
-        const json consumerRef{{"ref", {{"apiVersion", "serving.knative.dev/v1"}, {"kind", "Service"},
-                                        {"name", "consumer"}}}};
+        const json consumerRef{
+            {"ref", {{"apiVersion", "serving.knative.dev/v1"}, {"kind", "Service"}, {"name", "consumer"}}}};
         create(eventing + "triggers", trigger("benchmark-events", "dev.faaswb.benchmark", consumerRef));
         create(eventing + "triggers", trigger("other-events", "dev.faaswb.other", consumerRef));
         // Nothing listens on port 1: every attempt fails, 2 retries 50 ms apart, then the consumer gets it.
@@ -124,8 +119,8 @@ private slots:
                 {"metadata", {{"name", "producer-to-broker"}}},
                 {"spec",
                  {{"subject", {{"apiVersion", "serving.knative.dev/v1"}, {"kind", "Service"}, {"name", "producer"}}},
-                  {"sink", {{"ref", {{"apiVersion", "eventing.knative.dev/v1"}, {"kind", "Broker"},
-                                     {"name", "default"}}}}}}}});
+                  {"sink",
+                   {{"ref", {{"apiVersion", "eventing.knative.dev/v1"}, {"kind", "Broker"}, {"name", "default"}}}}}}}});
 
         QVERIFY2(waitFor([&] { return ready(eventing + "brokers/default"); }, 10s), "broker not ready");
         const json broker = *m_client->get(eventing + "brokers/default");
@@ -179,8 +174,8 @@ private slots:
         QCOMPARE(metric("trigger_events_delivered_total", {"trigger_name=\"other-events\""}), 0.0);
         QCOMPARE(metric("trigger_delivery_retries_total", {"trigger_name=\"dead-subscriber\""}), 10.0);
         // The consumer's revision served the 5 deliveries and the 5 dead letters.
-        QVERIFY(waitFor([&] { return metric("revision_request_count", {"revision_name=\"consumer-00001\""}) >= 10; },
-                        10s));
+        QVERIFY(
+            waitFor([&] { return metric("revision_request_count", {"revision_name=\"consumer-00001\""}) >= 10; }, 10s));
     }
 
     void brokerHopsAreLinkedSpans() {

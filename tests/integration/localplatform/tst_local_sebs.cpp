@@ -4,6 +4,7 @@
 #include "http_call.h"
 #include "localplatform/sebs_function.h"
 #include "platform/local_platform.h"
+#include "test_daemon.h"
 #include "testutils.h"
 
 #include <QFileInfo>
@@ -43,9 +44,7 @@ private slots:
         model::PlatformConfig config;
         config.name = "local";
         config.type = model::PlatformType::Local;
-        localplatform::DaemonOptions options;
-        options.stateDir = m_stateDir.filePath(QStringLiteral("state")).toStdString();
-        options.binDir = QFileInfo(binaryPath(QStringLiteral("faaswb-function-host"))).absolutePath().toStdString();
+        localplatform::DaemonOptions options = test::testDaemonOptions(m_stateDir.filePath(QStringLiteral("state")));
         auto created = platform::createLocalPlatform(config, options);
         QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
         m_platform = std::move(created).value();

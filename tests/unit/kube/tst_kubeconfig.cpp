@@ -1,3 +1,4 @@
+#include "kube/client.h"
 #include "kube/credentials.h"
 #include "kube/encoding.h"
 #include "kube/kubeconfig.h"
@@ -179,6 +180,70 @@ private slots:
         QCOMPARE(config.error().code, ErrorCode::InvalidInput);
         QVERIFY2(message(config.error()).contains(QStringLiteral("config:12:")), config.error().message.c_str());
         QVERIFY(message(config.error()).contains(QStringLiteral("clusters[1].cluster.certificate-authority-data")));
+        QVERIFY(!message(config.error()).contains(QStringLiteral("KEYMATERIAL")));
+    }
+    // Files a kubeconfig names but that cannot be read fail when the client is made, naming the field and the file.
+    void missingFilesNameTheField_data() {
+        QTest::addColumn<QString>("context");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("file");
+        QTest::addRow("certificate-authority") << "dev"
+                                               << "cluster 'dev-cluster'.certificate-authority"
+                                               << "kube/certs/ca.crt";
+        QTest::addRow("client-certificate") << "prod"
+                                            << "user 'prod-user'.client-certificate"
+                                            << "shared/client.crt";
+        QTest::addRow("client-key") << "prod"
+                                    << "user 'prod-user'.client-key"
+                                    << "home/keys/client.key";
+    }
+    void missingFilesNameTheField() {
+        QFETCH(QString, context);
+        QFETCH(QString, field);
+        QFETCH(QString, file);
+        Fixture fixture;
+        const QByteArray home = qgetenv("HOME");
+        qputenv("HOME", fixture.path(QStringLiteral("home")).toUtf8());
+        QVERIFY(fixture.load(QString::fromLatin1(twoContexts).arg("Q0EgUEVN")).ok()); // writes kube/config
+        // Every file but the one under test exists.
+        for (const QString& present : {QStringLiteral("kube/certs/ca.crt"), QStringLiteral("shared/client.crt"),
+                                       QStringLiteral("home/keys/client.key")})
+            if (present != file)
+                fixture.write(present, "PEM");
+        const auto client =
+            kube::KubeClient::fromKubeconfig(fixture.stdPath(QStringLiteral("kube/config")), context.toStdString());
+        qputenv("HOME", home);
+        QVERIFY(!client.ok());
+        QCOMPARE(client.error().code, ErrorCode::InvalidInput);
+        QVERIFY2(message(client.error()).contains(field), client.error().message.c_str());
+        QVERIFY(message(client.error()).contains(fixture.path(file)));
+        QVERIFY(message(client.error()).contains(QStringLiteral("No such file")));
+        QVERIFY(message(client.error()).contains(QStringLiteral("context '") + context + QLatin1Char('\'')));
+    }
+    void presentFilesMakeAClient() {
+        Fixture fixture;
+        QVERIFY(fixture.load(QString::fromLatin1(twoContexts).arg("Q0EgUEVN")).ok());
+        fixture.write(QStringLiteral("kube/certs/ca.crt"), "PEM");
+        QVERIFY(kube::KubeClient::fromKubeconfig(fixture.stdPath(QStringLiteral("kube/config")), "dev").ok());
+    }
+    void badBase64InUserData_data() {
+        QTest::addColumn<QString>("field");
+        QTest::addRow("client-certificate-data") << "client-certificate-data";
+        QTest::addRow("client-key-data") << "client-key-data";
+    }
+    void badBase64InUserData() {
+        QFETCH(QString, field);
+        Fixture fixture;
+        const auto config = fixture.load(QStringLiteral("current-context: c\nclusters:\n- name: k\n  cluster: "
+                                                        "{server: https://k.example}\nusers:\n- name: u\n  user:\n"
+                                                        "    %1: '@@KEYMATERIAL@@'\ncontexts:\n- name: c\n"
+                                                        "  context: {cluster: k, user: u}\n")
+                                             .arg(field));
+        QVERIFY(!config.ok());
+        QCOMPARE(config.error().code, ErrorCode::InvalidInput);
+        QVERIFY2(message(config.error()).contains(QStringLiteral("users[0].user.") + field),
+                 config.error().message.c_str());
+        QVERIFY(message(config.error()).contains(fixture.path(QStringLiteral("kube/config"))));
         QVERIFY(!message(config.error()).contains(QStringLiteral("KEYMATERIAL")));
     }
     void tokenFileIsReread() {
