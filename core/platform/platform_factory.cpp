@@ -2,7 +2,9 @@
 
 #include "common/suggest.h"
 #include "platform/http_platform.h"
+#include "platform/knative_platform.h"
 #include "platform/local_platform.h"
+#include "platform/openwhisk_platform.h"
 
 namespace faaswb::platform {
 
@@ -13,12 +15,11 @@ Result<std::unique_ptr<Platform>> createPlatform(const model::PlatformConfig& co
     case model::PlatformType::Local:
         return createLocalPlatform(config);
     case model::PlatformType::Knative:
+        return createKnativePlatform(config);
     case model::PlatformType::OpenWhisk:
-        break;
+        return createOpenWhiskPlatform(config);
     }
-    return platformError(std::string("platform '") + config.name + "' has type " +
-                         model::platformTypeName(config.type) +
-                         ", which this build cannot drive yet; only 'http' and 'local' platforms are available");
+    return internalError("platform '" + config.name + "' has an unknown type");
 }
 
 Result<model::PlatformConfig> choosePlatform(const model::Experiment& experiment, const std::string& name) {
