@@ -5,13 +5,27 @@
 #include "load/load_generator.h"
 #include "model/redact.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <stop_token>
 #include <thread>
+#include <unordered_map>
 
 namespace faaswb::engine {
+
+// A trace belongs to a cell when its first span started after the cell did.
+void keepTracesStartedSince(std::vector<trace::Span>& spans, std::chrono::system_clock::time_point since) {
+    const auto sinceUs = std::chrono::duration_cast<std::chrono::microseconds>(since.time_since_epoch()).count();
+    std::unordered_map<std::string, std::int64_t> firstStart;
+    for (const auto& span : spans) {
+        auto [entry, inserted] = firstStart.try_emplace(span.traceId, span.startUs);
+        if (!inserted)
+            entry->second = std::min(entry->second, span.startUs);
+    }
+    std::erase_if(spans, [&](const trace::Span& span) { return firstStart[span.traceId] < sinceUs; });
+}
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -256,9 +270,28 @@ private:
         if (!m_deployment || !m_runner.m_platform.supports(platform::Capability::Traces))
             return;
         phase("collect traces");
-        auto spans = m_runner.m_platform.fetchSpans({m_wallStart, std::chrono::system_clock::now()});
+        auto spans = settledSpans();
         if (spans && !spans->empty())
             notify([&](RunObserver& o) { o.onSpans(m_plan.cell, *spans); });
+    }
+
+    // Spans reach a trace store asynchronously (wrappers and exporters batch them), so the last requests' spans may
+    // still be on their way when the load ends: fetch again until the set stops growing, for a few seconds at most.
+    Result<std::vector<trace::Span>> settledSpans() {
+        constexpr auto kSettle = std::chrono::milliseconds(400);
+        constexpr int kMaxFetches = 8;
+        Result<std::vector<trace::Span>> spans = std::vector<trace::Span>();
+        for (int fetch = 0; fetch < kMaxFetches; ++fetch) {
+            auto next = m_runner.m_platform.fetchSpans({m_wallStart, std::chrono::system_clock::now()});
+            if (!next)
+                return fetch == 0 ? next : spans;
+            keepTracesStartedSince(*next, m_wallStart);
+            const bool settled = fetch > 0 && next->size() == spans->size();
+            spans = std::move(next);
+            if (settled || m_stop.waitFor(kSettle))
+                break;
+        }
+        return spans;
     }
 
     void teardown() {

@@ -35,6 +35,10 @@ struct CellResult {
 // ran), 3 when a cell failed or every request of a cell failed, else 0. Shared by the CLI and the GUI.
 int exitCodeFor(const std::vector<CellResult>& results, bool cancelled = false);
 
+// Drops the spans of traces whose first span started before `since` (a trace source's slack brings the previous
+// cell's last requests along).
+void keepTracesStartedSince(std::vector<trace::Span>& spans, std::chrono::system_clock::time_point since);
+
 class Runner {
 public:
     Runner(const model::Experiment& experiment, platform::Platform& platform, RunnerOptions options = {});

@@ -5,7 +5,6 @@
 #include "testutils.h"
 
 #include <QtTest>
-
 #include <mutex>
 #include <thread>
 
@@ -79,9 +78,9 @@ private slots:
     }
 
     void runsEveryCellWithWarmupExcluded() {
-        const auto experiment = experimentFor(
-            m_server->baseUrl() + "/", QStringLiteral("  - {name: warm, type: warm-latency, rate: 200, "
-                                                      "duration: 1s, warmup: 500ms}\n"));
+        const auto experiment =
+            experimentFor(m_server->baseUrl() + "/", QStringLiteral("  - {name: warm, type: warm-latency, rate: 200, "
+                                                                    "duration: 1s, warmup: 500ms}\n"));
         platform::HttpPlatform platform(*experiment.findPlatform("target"));
         engine::Runner runner(experiment, platform);
         RecordingObserver observer;
@@ -128,6 +127,27 @@ private slots:
             lastEnd = s.endMs;
             lastIndex = s.index;
         }
+    }
+
+    // The previous cell's traces that a source's slack brings along are not this cell's: a trace that began before
+    // the cell goes whole, one that began at or after its start stays whole.
+    void spansOfEarlierTracesAreDropped() {
+        using namespace std::chrono;
+        const system_clock::time_point cellStart{seconds(1'000)};
+        const std::int64_t startUs = duration_cast<microseconds>(cellStart.time_since_epoch()).count();
+        auto span = [](const char* trace, std::int64_t start) {
+            trace::Span s;
+            s.traceId = trace;
+            s.startUs = start;
+            return s;
+        };
+        std::vector<trace::Span> spans{span("old", startUs - 2'000'000), span("old", startUs + 10),
+                                       span("new", startUs + 5'000), span("new", startUs + 6'000),
+                                       span("edge", startUs)};
+        engine::keepTracesStartedSince(spans, cellStart);
+        QCOMPARE(spans.size(), std::size_t(3));
+        for (const auto& kept : spans)
+            QVERIFY(kept.traceId == "new" || kept.traceId == "edge");
     }
 
     void coldStartIsUnsupportedOnHttpPlatform() {
