@@ -32,7 +32,8 @@ class FunctionHost {
 public:
     FunctionHost(HostSettings settings, Handler handler);
 
-    // The answer to anything but POST / (health, 404, 405), or nullopt when the request goes to invoke().
+    // The answer to anything but an invocation — health, OpenWhisk's POST /init, 404, 405 — or nullopt when the
+    // request goes to invoke() (POST /, or OpenWhisk's POST /run).
     std::optional<Response> route(const Request& request) const;
     Invocation invoke(const Request& request);
     const HostSettings& settings() const { return m_settings; }

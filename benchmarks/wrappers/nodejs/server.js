@@ -18,6 +18,8 @@ const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 const RESPONSE_TYPE = 'dev.faaswb.response';
 const MAX_QUEUED_SPANS = 10000;
 const MAX_SPANS_PER_POST = 100;
+const CONTRACT_PATHS = ['/', '/init', '/run']; // our POST / and OpenWhisk's action protocol
+const INIT_TWICE = 'cannot initialize the action more than once';
 
 class InvalidInput extends Error {}
 
@@ -219,6 +221,43 @@ function readEvent(headers, body) {
     return { event: data, mode };
 }
 
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// OpenWhisk's POST /run: the action's parameters under "value" are the event (mode null, a plain event).
+function readActivation(body) {
+    const activation = parseJson(body.toString('utf8'), 'the /run body');
+    if (!isObject(activation)) {
+        throw new InvalidInput('the /run body must be a JSON object with the action\'s parameters under "value"');
+    }
+    // Only "value" is read: namespace, activation_id and above all api_key never reach the handler or a log.
+    return { event: 'value' in activation ? activation.value : {}, mode: null };
+}
+
+// value.env holds the action's init parameters: string entries become environment variables, nothing else.
+function applyInitEnvironment(init) {
+    const env = isObject(init.value) ? init.value.env : null;
+    if (!isObject(env)) {
+        return;
+    }
+    for (const [name, setting] of Object.entries(env)) {
+        if (typeof setting === 'string' && name !== '' && !name.includes('=') && !(name + setting).includes('\0')) {
+            process.env[name] = setting;
+        }
+    }
+}
+
+// OpenWhisk's /run reply: the result object itself (anything else wrapped as {"result": ...}); a failed handler is
+// a 502, which the invoker reports as an application error with our {"error": ...}.
+function activationReply(status, reply) {
+    if (status !== 200) {
+        return { status: 502, reply };
+    }
+    const result = reply.result === undefined ? null : reply.result;
+    return { status: 200, reply: isObject(result) ? result : { result } };
+}
+
 function isInvalidInput(error) {
     return error instanceof TypeError || error instanceof RangeError || (error && error.status === 400);
 }
@@ -240,6 +279,7 @@ class FunctionHost {
         this.sink = process.env.K_SINK || null;
         this.spans = new SpanReporter(process.env.ZIPKIN_ENDPOINT);
         this.cold = true;
+        this.initialized = false; // OpenWhisk's /init, at most once per process
     }
 
     async serve(request, response) {
@@ -248,26 +288,51 @@ class FunctionHost {
         if (url === '/healthz' && request.method === 'GET') {
             return send(response, 200, { ready: true });
         }
-        if (url !== '/') {
+        if (!CONTRACT_PATHS.includes(url)) {
             return send(response, 404, { error: `no such path: ${url}` });
         }
         if (request.method !== 'POST') {
-            return send(response, 405, { error: `method ${request.method} not allowed on /` }, { Allow: 'POST' });
+            return send(response, 405, { error: `method ${request.method} not allowed on ${url}` }, { Allow: 'POST' });
         }
-        return this.invoke(request, response, body);
+        if (url === '/init') {
+            return this.initAction(response, body);
+        }
+        return this.invoke(request, response, body, url === '/run');
     }
 
-    async invoke(request, response, body) {
+    // OpenWhisk's POST /init: a blackbox image already holds its code, so this only applies the environment, once.
+    initAction(response, body) {
+        if (this.initialized) {
+            return send(response, 403, { error: INIT_TWICE });
+        }
+        let init;
+        try {
+            init = parseJson(body.toString('utf8'), 'the /init body');
+            if (!isObject(init)) {
+                throw new InvalidInput('the /init body must be a JSON object');
+            }
+        } catch (error) {
+            return send(response, 400, { error: errorMessage(error) });
+        }
+        this.initialized = true;
+        applyInitEnvironment(init);
+        return send(response, 200, { ok: true });
+    }
+
+    async invoke(request, response, body, activation = false) {
         const span = new Span(request.headers);
         const receivedUs = epochMicros();
         let parsed;
         try {
-            parsed = readEvent(request.headers, body);
+            parsed = activation ? readActivation(body) : readEvent(request.headers, body);
         } catch (error) {
             return send(response, 400, { error: errorMessage(error) });
         }
-        const { status, reply, headers } = await this.runHandler(parsed.event, span);
-        if (status === 200 && parsed.mode) {
+        let { status, reply, headers } = await this.runHandler(parsed.event, span);
+        if (activation) {
+            ({ status, reply } = activationReply(status, reply));
+            send(response, status, reply, headers);
+        } else if (status === 200 && parsed.mode) {
             this.sendCloudEvent(response, parsed.mode, reply, headers);
         } else {
             send(response, status, reply, headers);

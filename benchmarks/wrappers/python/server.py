@@ -47,6 +47,8 @@ EXIT_MISSING_MODULE = 3
 CLOUDEVENTS_JSON = 'application/cloudevents+json'
 RESPONSE_TYPE = 'dev.faaswb.response'
 MAX_SPANS_PER_POST = 100
+CONTRACT_PATHS = ('/', '/init', '/run')  # our POST / and OpenWhisk's action protocol
+INIT_TWICE = 'cannot initialize the action more than once'
 
 
 def epoch_us():
@@ -179,11 +181,22 @@ class Function:
         self.spans = SpanReporter(os.environ.get('ZIPKIN_ENDPOINT'))
         self._cold_lock = threading.Lock()
         self._cold = True
+        self._initialized = False  # OpenWhisk's /init, at most once per process (guarded by _cold_lock)
 
     def take_cold(self):
         with self._cold_lock:
             cold, self._cold = self._cold, False
             return cold
+
+    def initialized(self):
+        with self._cold_lock:
+            return self._initialized
+
+    def take_init(self):
+        """True for the first OpenWhisk /init of this process, False for any later one."""
+        with self._cold_lock:
+            first, self._initialized = not self._initialized, True
+            return first
 
     def call(self, event, span):
         if not self.wants_context:
@@ -282,6 +295,35 @@ def read_event(headers, body):
     return data, mode
 
 
+def read_activation(body):
+    """OpenWhisk's POST /run: the action's parameters under "value" are the event (mode None, a plain event)."""
+    activation = parse_json(body, 'the /run body')
+    if not isinstance(activation, dict):
+        raise InvalidInput('the /run body must be a JSON object with the action\'s parameters under "value"')
+    # Only "value" is read: namespace, activation_id and above all api_key never reach the handler or a log.
+    return activation.get('value', {}), None
+
+
+def apply_init_environment(init):
+    """value.env holds the action's init parameters: string entries become environment variables, nothing else."""
+    value = init.get('value')
+    env = value.get('env') if isinstance(value, dict) else None
+    if not isinstance(env, dict):
+        return
+    for name, setting in env.items():
+        if isinstance(setting, str) and name and '=' not in name and '\0' not in name + setting:
+            os.environ[name] = setting
+
+
+def activation_reply(status, reply):
+    """OpenWhisk's /run reply: the result object itself (anything else wrapped as {"result": ...}); a failed
+    handler is a 502, which the invoker reports as an application error with our {"error": ...}."""
+    if status != 200:
+        return 502, reply
+    result = reply['result']
+    return 200, result if isinstance(result, dict) else {'result': result}
+
+
 class RequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'faaswb-python'
@@ -301,7 +343,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         path = self.path.split('?', 1)[0]
-        if path != '/':
+        if path not in CONTRACT_PATHS:
             self.discard_body()
             self.send_json(404, {'error': f'no such path: {path}'})
             return
@@ -311,7 +353,10 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_json(400, {'error': 'malformed Content-Length or chunked body'})
             return
-        self.invoke(body)
+        if path == '/init':
+            self.init_action(body)
+        else:
+            self.invoke(body, activation=path == '/run')
 
     def do_PUT(self):
         self.discard_body()
@@ -320,8 +365,8 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_PUT
 
     def refuse(self, path):
-        if path == '/':
-            self.send_json(405, {'error': f'method {self.command} not allowed on /'}, {'Allow': 'POST'})
+        if path in CONTRACT_PATHS:
+            self.send_json(405, {'error': f'method {self.command} not allowed on {path}'}, {'Allow': 'POST'})
         else:
             self.send_json(404, {'error': f'no such path: {path}'})
 
@@ -348,16 +393,37 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             self.close_connection = True
 
-    def invoke(self, body):
+    def init_action(self, body):
+        """OpenWhisk's POST /init: a blackbox image already holds its code, so this only applies the environment."""
+        if self.function.initialized():
+            self.send_json(403, {'error': INIT_TWICE})
+            return
+        try:
+            init = parse_json(body, 'the /init body')
+            if not isinstance(init, dict):
+                raise InvalidInput('the /init body must be a JSON object')
+        except InvalidInput as error:
+            self.send_json(400, {'error': str(error)})
+            return
+        if not self.function.take_init():  # another /init won the race
+            self.send_json(403, {'error': INIT_TWICE})
+            return
+        apply_init_environment(init)
+        self.send_json(200, {'ok': True})
+
+    def invoke(self, body, activation=False):
         span = Span(self.headers)
         received_us = epoch_us()
         try:
-            event, mode = read_event(self.headers, body)
+            event, mode = read_activation(body) if activation else read_event(self.headers, body)
         except InvalidInput as error:
             self.send_json(400, {'error': str(error)})
             return
         status, reply, headers = self.run_handler(event, span)
-        if status == 200 and mode:
+        if activation:
+            status, reply = activation_reply(status, reply)
+            self.send_json(status, reply, headers)
+        elif status == 200 and mode:
             self.send_cloudevent(mode, reply, headers)
         else:
             self.send_json(status, reply, headers)
