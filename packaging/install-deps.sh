@@ -10,6 +10,7 @@ packages=(
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
     libcurl4-openssl-dev libssl-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev zlib1g-dev
     sqlite3 python3 nodejs
+    appstream desktop-file-utils
     fonts-dejavu-core
 )
 if [[ "${1:-}" == "--perf" ]]; then
