@@ -46,6 +46,11 @@ int runGui(int argc, char** argv, const std::string& experimentFile, const std::
     }
     describeApplication();
     QApplication application(argc, argv);
+    // The installed theme icon first; the copy compiled into the executable (app/CMakeLists.txt) in the build tree.
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("dev.faaswb.Workbench"),
+                                                 QIcon(QStringLiteral(":/icons/dev.faaswb.Workbench.svg"))));
+    // Wayland compositors match windows to their .desktop entry by this name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.faaswb.Workbench"));
     MainWindow window;
     if (!databasePath.empty())
         window.setDatabase(QString::fromStdString(databasePath));
