@@ -87,55 +87,18 @@ std::vector<Manifest> discoverManifests(QString& errors) {
     return manifests;
 }
 
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    std::map<QByteArray, QByteArray> headers; // names in lower case
-    QString networkError;
+using Reply = test::WrapperReply;
 
-    QByteArray header(const char* name) const {
-        const auto found = headers.find(QByteArray(name).toLower());
-        return found == headers.end() ? QByteArray() : found->second;
-    }
-    json bodyJson() const { return json::parse(body.toStdString(), nullptr, false); }
-    QString describe() const {
-        return QStringLiteral("HTTP %1 %2 %3").arg(status).arg(QString::fromUtf8(body.left(300)), networkError);
-    }
-};
-
-// One HTTP client per wrapper; QNetworkAccessManager reuses its connections, so keep-alive is exercised too.
-class Client {
+// POSTs to / as the platforms' gateways send invocations.
+class Client : public test::WrapperClient {
 public:
     explicit Client(QString baseUrl)
-        : m_baseUrl(std::move(baseUrl)) {}
+        : test::WrapperClient(std::move(baseUrl), kRequestTimeoutMs) {}
 
-    Reply get(const QString& path) { return send("GET", path, {}, {}); }
     Reply post(const QByteArray& body, const std::map<QByteArray, QByteArray>& headers = {{"Content-Type", kJson}}) {
         return send("POST", QStringLiteral("/"), body, headers);
     }
     Reply postJson(const json& value) { return post(QByteArray::fromStdString(value.dump())); }
-
-private:
-    Reply send(const QByteArray& verb, const QString& path, const QByteArray& body,
-               const std::map<QByteArray, QByteArray>& headers) {
-        QNetworkRequest request(QUrl(m_baseUrl + path));
-        request.setTransferTimeout(kRequestTimeoutMs);
-        for (const auto& [name, value] : headers)
-            request.setRawHeader(name, value);
-        std::unique_ptr<QNetworkReply> reply(m_network.sendCustomRequest(request, verb, body));
-        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        if (!reply->isFinished() && !finished.wait(kRequestTimeoutMs + 1000))
-            return {0, {}, {}, QStringLiteral("no reply within %1 ms").arg(kRequestTimeoutMs)};
-        Reply result{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), {}, {}};
-        for (const auto& [name, value] : reply->rawHeaderPairs())
-            result.headers[name.toLower()] = value;
-        if (result.status == 0)
-            result.networkError = reply->errorString();
-        return result;
-    }
-
-    QString m_baseUrl;
-    QNetworkAccessManager m_network;
 };
 
 bool hasKeys(const json& value, const std::vector<std::string>& keys, QString& missing) {
@@ -225,8 +188,8 @@ private slots:
     void tracing() {
         QFETCH(QString, language);
         test::CaptureServer collector(nlohmann::json::object(), 202); // a stand-in Zipkin collector
-        const auto server = startWrapper(QStringLiteral("000.noop"), language,
-                                         collector.url() + QStringLiteral("api/v2/spans"));
+        const auto server =
+            startWrapper(QStringLiteral("000.noop"), language, collector.url() + QStringLiteral("api/v2/spans"));
         if (!server)
             return;
         Client client(server->baseUrl());
@@ -261,7 +224,7 @@ private:
     // Each check takes (client, manifest, language); a failed QVERIFY returns from the check only.
     void checkHealth(Client& client, const Manifest&, const QString&) {
         const Reply health = client.get(QStringLiteral("/healthz"));
-        QVERIFY2(health.status == 200, qPrintable(health.describe()));
+        QVERIFY2(health.status == 200, health.describe().constData());
         QCOMPARE(health.bodyJson().value("ready", false), true);
         QCOMPARE(client.get(QStringLiteral("/no-such-path")).status, 404);
         QCOMPARE(client.get(QStringLiteral("/")).status, 405);
@@ -269,7 +232,7 @@ private:
 
     void checkInvocations(Client& client, const Manifest& manifest, const QString& language) {
         const Reply first = client.postJson(manifest.testInput);
-        QVERIFY2(first.status == 200, qPrintable(first.describe()));
+        QVERIFY2(first.status == 200, first.describe().constData());
         json body = first.bodyJson();
         QString missing;
         QVERIFY2(hasKeys(body, {"result", "begin_us", "end_us", "cold", "instance"}, missing), qPrintable(missing));
@@ -283,7 +246,7 @@ private:
         QCOMPARE(body["cold"], json(true));
         QCOMPARE(first.header("X-Faaswb-Instance").toStdString(), body["instance"].get<std::string>());
         const Reply second = client.postJson(manifest.testInput);
-        QVERIFY2(second.status == 200, qPrintable(second.describe()));
+        QVERIFY2(second.status == 200, second.describe().constData());
         QCOMPARE(second.header("X-Faaswb-First-Invocation"), QByteArray("0"));
         QCOMPARE(second.bodyJson()["cold"], json(false));
         checkAgreement(manifest, language, body["result"]);
@@ -307,14 +270,14 @@ private:
     void checkRejections(Client& client, const Manifest& manifest, const QString&) {
         if (manifest.invalid) {
             const Reply invalid = client.postJson(*manifest.invalid);
-            QVERIFY2(invalid.status == 400, qPrintable(invalid.describe()));
-            QVERIFY2(invalid.bodyJson()["error"].is_string(), qPrintable(invalid.describe()));
+            QVERIFY2(invalid.status == 400, invalid.describe().constData());
+            QVERIFY2(invalid.bodyJson()["error"].is_string(), invalid.describe().constData());
             const Reply after = client.postJson(manifest.testInput);
-            QVERIFY2(after.status == 200, qPrintable(QStringLiteral("after the invalid event: ") + after.describe()));
+            QVERIFY2(after.status == 200, (QByteArray("after the invalid event: ") + after.describe()).constData());
         }
         const Reply notJson = client.post("this is {not json");
-        QVERIFY2(notJson.status == 400, qPrintable(notJson.describe()));
-        QVERIFY2(notJson.bodyJson()["error"].is_string(), qPrintable(notJson.describe()));
+        QVERIFY2(notJson.status == 400, notJson.describe().constData());
+        QVERIFY2(notJson.bodyJson()["error"].is_string(), notJson.describe().constData());
         QCOMPARE(client.get(QStringLiteral("/healthz")).status, 200);
     }
 
@@ -326,12 +289,12 @@ private:
                                                                                {"ce-id", "faaswb-test-1"},
                                                                                {"ce-source", "/faaswb/tests"},
                                                                                {"ce-type", "dev.faaswb.test"}});
-        QVERIFY2(binary.status == 200, qPrintable(binary.describe()));
+        QVERIFY2(binary.status == 200, binary.describe().constData());
         QCOMPARE(binary.header("ce-type"), QByteArray("dev.faaswb.response"));
         QCOMPARE(binary.header("ce-source"), ("/faaswb/" + manifest.id).toUtf8());
         QVERIFY(!binary.header("ce-id").isEmpty() && binary.header("ce-id") != "faaswb-test-1");
         QCOMPARE(binary.header("ce-specversion"), QByteArray("1.0"));
-        QVERIFY2(hasKeys(binary.bodyJson()["result"], manifest.required, missing), qPrintable(binary.describe()));
+        QVERIFY2(hasKeys(binary.bodyJson()["result"], manifest.required, missing), binary.describe().constData());
 
         const json envelope{{"specversion", "1.0"},
                             {"id", "faaswb-test-2"},
@@ -341,13 +304,13 @@ private:
                             {"data", manifest.testInput}};
         const Reply structured =
             client.post(QByteArray::fromStdString(envelope.dump()), {{"Content-Type", kStructured}});
-        QVERIFY2(structured.status == 200, qPrintable(structured.describe()));
+        QVERIFY2(structured.status == 200, structured.describe().constData());
         QVERIFY(structured.header("Content-Type").startsWith(kStructured));
         json reply = structured.bodyJson();
         QCOMPARE(reply.value("type", ""), std::string("dev.faaswb.response"));
         QCOMPARE(reply.value("source", ""), "/faaswb/" + manifest.id.toStdString());
         QCOMPARE(reply.value("specversion", ""), std::string("1.0"));
-        QVERIFY2(hasKeys(reply["data"]["result"], manifest.required, missing), qPrintable(structured.describe()));
+        QVERIFY2(hasKeys(reply["data"]["result"], manifest.required, missing), structured.describe().constData());
     }
 
     std::vector<Manifest> m_manifests;

@@ -23,55 +23,20 @@ constexpr int kRequestTimeoutMs = 15'000;
 const QByteArray kApiKey = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owproto-secret-key";
 const QString kInitTwice = QStringLiteral("cannot initialize the action more than once");
 
-struct Reply {
-    int status = 0;
-    QByteArray body;
-    std::map<QByteArray, QByteArray> headers; // names in lower case
-    QString networkError;
+using Reply = test::WrapperReply;
 
-    json bodyJson() const { return json::parse(body.toStdString(), nullptr, false); }
-    QByteArray header(const char* name) const {
-        const auto found = headers.find(QByteArray(name).toLower());
-        return found == headers.end() ? QByteArray() : found->second;
-    }
-    QByteArray describe() const {
-        return QStringLiteral("HTTP %1 %2 %3")
-            .arg(status)
-            .arg(QString::fromUtf8(body.left(300)), networkError)
-            .toUtf8();
-    }
-};
-
-class Client {
+// POSTs JSON to the protocol's paths (/init, /run, /).
+class Client : public test::WrapperClient {
 public:
     explicit Client(QString baseUrl)
-        : m_baseUrl(std::move(baseUrl)) {}
+        : test::WrapperClient(std::move(baseUrl), kRequestTimeoutMs) {}
 
-    Reply post(const QString& path, const QByteArray& body) { return send("POST", path, body); }
+    Reply post(const QString& path, const QByteArray& body) {
+        return send("POST", path, body, {{"Content-Type", "application/json"}});
+    }
     Reply postJson(const QString& path, const json& value) {
         return post(path, QByteArray::fromStdString(value.dump()));
     }
-    Reply get(const QString& path) { return send("GET", path, {}); }
-
-private:
-    Reply send(const QByteArray& verb, const QString& path, const QByteArray& body) {
-        QNetworkRequest request(QUrl(m_baseUrl + path));
-        request.setTransferTimeout(kRequestTimeoutMs);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        std::unique_ptr<QNetworkReply> reply(m_network.sendCustomRequest(request, verb, body));
-        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        if (!reply->isFinished() && !finished.wait(kRequestTimeoutMs + 1000))
-            return {0, {}, {}, QStringLiteral("no reply within %1 ms").arg(kRequestTimeoutMs)};
-        Reply result{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), {}, {}};
-        for (const auto& [name, value] : reply->rawHeaderPairs())
-            result.headers[name.toLower()] = value;
-        if (result.status == 0)
-            result.networkError = reply->errorString();
-        return result;
-    }
-
-    QString m_baseUrl;
-    QNetworkAccessManager m_network;
 };
 
 // What the OpenWhisk invoker sends to /run, around the action's parameters.

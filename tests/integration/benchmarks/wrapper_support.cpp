@@ -1,6 +1,8 @@
 #include "wrapper_support.h"
 
 #include <QFileInfo>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QtTest>
@@ -114,6 +116,37 @@ void CaptureServer::readFrom(QTcpSocket* socket) {
         m_requests.push_back(std::move(request));
         emit requestReceived();
     }
+}
+
+nlohmann::json WrapperReply::bodyJson() const {
+    return nlohmann::json::parse(body.toStdString(), nullptr, false);
+}
+
+QByteArray WrapperReply::header(const char* name) const {
+    const auto found = headers.find(QByteArray(name).toLower());
+    return found == headers.end() ? QByteArray() : found->second;
+}
+
+QByteArray WrapperReply::describe() const {
+    return QStringLiteral("HTTP %1 %2 %3").arg(status).arg(QString::fromUtf8(body.left(300)), networkError).toUtf8();
+}
+
+WrapperReply WrapperClient::send(const QByteArray& verb, const QString& path, const QByteArray& body,
+                                 const std::map<QByteArray, QByteArray>& headers) {
+    QNetworkRequest request(QUrl(m_baseUrl + path));
+    request.setTransferTimeout(m_timeoutMs);
+    for (const auto& [name, value] : headers)
+        request.setRawHeader(name, value);
+    std::unique_ptr<QNetworkReply> reply(m_network.sendCustomRequest(request, verb, body));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(m_timeoutMs + 1000))
+        return {0, {}, {}, QStringLiteral("no reply within %1 ms").arg(m_timeoutMs)};
+    WrapperReply result{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), {}, {}};
+    for (const auto& [name, value] : reply->rawHeaderPairs())
+        result.headers[name.toLower()] = value;
+    if (result.status == 0)
+        result.networkError = reply->errorString();
+    return result;
 }
 
 } // namespace faaswb::test

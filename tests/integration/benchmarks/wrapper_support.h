@@ -4,6 +4,7 @@
 
 #include "testutils.h"
 
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -28,6 +29,35 @@ QProcessEnvironment wrapperEnvironment(const std::map<QString, QString>& extra =
 // Skips the test (missing runtime) or fails it (did not start) and returns nullptr; the caller just returns.
 std::unique_ptr<ServerProcess> startWrapper(const QString& id, const QString& language,
                                             const std::map<QString, QString>& extra = {});
+
+// One wrapper's answer to one request.
+struct WrapperReply {
+    int status = 0; // 0: no HTTP answer (see networkError)
+    QByteArray body;
+    std::map<QByteArray, QByteArray> headers; // names in lower case
+    QString networkError;
+
+    nlohmann::json bodyJson() const; // discarded (is_discarded()) when not JSON
+    QByteArray header(const char* name) const;
+    QByteArray describe() const; // "HTTP 200 <body start> <error>", for failure messages
+};
+
+// One HTTP client per wrapper; QNetworkAccessManager reuses its connections, so keep-alive is exercised too.
+class WrapperClient {
+public:
+    explicit WrapperClient(QString baseUrl, int timeoutMs)
+        : m_baseUrl(std::move(baseUrl))
+        , m_timeoutMs(timeoutMs) {}
+
+    WrapperReply get(const QString& path) { return send("GET", path, {}, {}); }
+    WrapperReply send(const QByteArray& verb, const QString& path, const QByteArray& body,
+                      const std::map<QByteArray, QByteArray>& headers);
+
+private:
+    QString m_baseUrl;
+    int m_timeoutMs;
+    QNetworkAccessManager m_network;
+};
 
 class CaptureServer : public QObject {
     Q_OBJECT
