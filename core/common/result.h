@@ -11,10 +11,11 @@ namespace faaswb {
 
 // The codes double as the process exit codes of the command line (ARCHITECTURE.md, "Command line").
 enum class ErrorCode {
-    Internal = 1,     // a bug or an environment failure the user cannot fix by changing input
-    InvalidInput = 2, // bad experiment file, flag, or argument
-    Platform = 3,     // the platform or target failed (connection, deploy, timeout)
-    Cancelled = 130,  // the user stopped it; partial results are kept
+    Internal = 1,        // a bug or an environment failure the user cannot fix by changing input
+    InvalidInput = 2,    // bad experiment file, flag, or argument
+    Platform = 3,        // the platform or target failed (connection, deploy, timeout)
+    ThresholdFailed = 4, // the run completed but a threshold of the experiment failed
+    Cancelled = 130,     // the user stopped it; partial results are kept
 };
 
 struct Error {
@@ -22,16 +23,26 @@ struct Error {
     std::string message;
 };
 
-inline Error invalidInput(std::string message) { return {ErrorCode::InvalidInput, std::move(message)}; }
-inline Error platformError(std::string message) { return {ErrorCode::Platform, std::move(message)}; }
-inline Error internalError(std::string message) { return {ErrorCode::Internal, std::move(message)}; }
-inline Error cancelled(std::string message = "cancelled") { return {ErrorCode::Cancelled, std::move(message)}; }
+inline Error invalidInput(std::string message) {
+    return {ErrorCode::InvalidInput, std::move(message)};
+}
+inline Error platformError(std::string message) {
+    return {ErrorCode::Platform, std::move(message)};
+}
+inline Error internalError(std::string message) {
+    return {ErrorCode::Internal, std::move(message)};
+}
+inline Error cancelled(std::string message = "cancelled") {
+    return {ErrorCode::Cancelled, std::move(message)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}
+    Result(T value)
+        : m_state(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error)
+        : m_state(std::in_place_index<1>, std::move(error)) {}
 
     bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -58,7 +69,9 @@ template <>
 class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)), m_failed(true) {}
+    Result(Error error)
+        : m_error(std::move(error))
+        , m_failed(true) {}
 
     bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }

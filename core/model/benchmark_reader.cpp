@@ -211,6 +211,16 @@ void readSource(YamlReader& reader, const Field& field, BenchmarkConfig& benchma
     applySebsDefaults(reader, field, *sebs, benchmark);
 }
 
+} // namespace
+
+const Words& benchmarkKeys() {
+    return kBenchmarkKeys;
+}
+
+const Words& autoscalingKeys() {
+    return kAutoscalingKeys;
+}
+
 BenchmarkConfig readBenchmark(YamlReader& reader, const Field& field) {
     BenchmarkConfig benchmark;
     if (!reader.requiredMapping(field, kBenchmarkKeys))
@@ -228,8 +238,6 @@ BenchmarkConfig readBenchmark(YamlReader& reader, const Field& field) {
         readSource(reader, field, benchmark);
     return benchmark;
 }
-
-} // namespace
 
 std::vector<BenchmarkConfig> readBenchmarks(YamlReader& reader, const Field& field) {
     std::vector<BenchmarkConfig> benchmarks;

@@ -48,6 +48,24 @@ const char* scenarioTypeName(ScenarioType type) noexcept {
         return "workflow-chain";
     case ScenarioType::Eventing:
         return "eventing";
+    case ScenarioType::TraceReplay:
+        return "trace-replay";
+    case ScenarioType::PerfCost:
+        return "perf-cost";
+    }
+    return "unknown";
+}
+
+const char* chainMechanismName(ChainConfig::Mechanism mechanism) noexcept {
+    switch (mechanism) {
+    case ChainConfig::Mechanism::Direct:
+        return "direct";
+    case ChainConfig::Mechanism::Serving:
+        return "serving";
+    case ChainConfig::Mechanism::Eventing:
+        return "eventing";
+    case ChainConfig::Mechanism::EventingServing:
+        return "eventing-serving";
     }
     return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -105,8 +106,102 @@ struct BenchmarkConfig {
     std::map<std::string, std::string> env;
 };
 
-enum class ScenarioType { WarmLatency, ColdStart, ConcurrencyOne, Autoscaling, Load, Batch, WorkflowChain, Eventing };
+enum class ScenarioType {
+    WarmLatency,
+    ColdStart,
+    ConcurrencyOne,
+    Autoscaling,
+    Load,
+    Batch,
+    WorkflowChain,
+    Eventing,
+    TraceReplay,
+    PerfCost,
+};
 const char* scenarioTypeName(ScenarioType type) noexcept; // the YAML spelling: warm-latency, cold-start, ...
+
+// A pass/fail criterion on one run metric (docs/scenarios.md "Thresholds"): `p99 < 200ms`, `error_rate < 0.1%`,
+// `cold_start_p50 <= 1s`. `value` is in the metric's own unit (model/metric_catalog.h), converted on load.
+struct Threshold {
+    enum class Op { Less, LessEqual, Greater, GreaterEqual };
+    std::string text;   // as written, shown in results
+    std::string metric; // a catalogue name, e.g. p99 or handover_p50.hop2
+    Op op = Op::Less;
+    double value = 0;
+};
+
+// pull-based batch (seed 001): records from a source, K per request, T workers, results into a sink table.
+struct BatchConfig {
+    enum class SourceKind { Csv, Sqlite, Postgres };
+    SourceKind sourceKind = SourceKind::Csv;
+    std::string source;              // csv/sqlite: file path (absolute after load); postgres: the DSN (may hold ${ENV})
+    std::string table = "source";    // sqlite/postgres: the table read
+    std::string idColumn = "id";     // csv/sqlite/postgres: record id column (the row number when absent in csv)
+    std::string textColumn = "text"; // the column sent as `text`
+    std::optional<std::uint64_t> limit; // read at most this many records
+    int batchSize = 10;                 // K records per request ({"records": [{id, text}, ...]})
+    int workers = 1;                    // T requests in flight
+    std::string sink;                   // sqlite file the results go to (absolute); empty = a temporary file
+    std::string sinkTable = "sink";
+};
+
+// workflow-chain (seed 004): `steps` instances of 700.chain handing a payload on through `mechanism`.
+struct ChainConfig {
+    enum class Mechanism { Direct, Serving, Eventing, EventingServing };
+    int steps = 3;
+    Mechanism mechanism = Mechanism::Serving;
+    std::uint64_t payloadBytes = 1024;
+    double workMs = 0;           // busy work per step
+    std::uint64_t requests = 20; // chain invocations measured (after `warmup` ones)
+    std::uint64_t warmupRequests = 3;
+};
+const char* chainMechanismName(ChainConfig::Mechanism mechanism) noexcept; // direct|serving|eventing|eventing-serving
+
+// eventing: CloudEvents into a broker at `rate` for `duration`, `triggers` triggers each delivering to its own
+// 711.event-consumer service.
+struct EventingConfig {
+    int triggers = 1;
+    int consumers = 1;              // parallel instances per consumer service (min = max scale)
+    std::uint64_t payloadBytes = 0; // size of the event's data payload
+};
+
+// trace-replay: open-loop arrivals from a trace file.
+struct ReplayConfig {
+    enum class Format { AzureFunctions, Timestamps };
+    enum class Distribution { Equidistant, Uniform, Exponential };
+    Format format = Format::AzureFunctions;
+    std::string file;     // absolute after load
+    std::string function; // azure: HashFunction (or row number, 1-based) to replay; empty = the first row
+    Distribution distribution = Distribution::Exponential;
+    std::uint64_t seed = 1;
+    std::optional<int> minutes; // azure: replay only the first N minutes
+    double timeScale = 1.0;     // 60 = one trace minute replayed in one second
+};
+
+// cold-start and perf-cost: after each forced cold request, `warmRequests` warm ones (the warm side of the
+// comparison).
+struct ColdStartConfig {
+    int warmRequests = 3;
+};
+
+// sweep: any scenario or benchmark field takes several values; each point is its own run (docs/scenarios.md).
+struct SweepParameter {
+    std::string path;                   // "rate", "payloadSize", "benchmark.memory", "benchmark.input.payload_size"
+    std::vector<nlohmann::json> values; // as written in the file (scalars)
+};
+struct ScenarioConfig;
+struct SweepPoint {
+    int index = 0;                                    // 0-based within the scenario's sweep
+    nlohmann::json values = nlohmann::json::object(); // path -> value of this point
+    std::shared_ptr<const ScenarioConfig> scenario;   // the scenario with the values applied (no sweep)
+    std::vector<BenchmarkConfig> benchmarks;          // Experiment::benchmarks with the values applied, same order
+};
+struct Sweep {
+    enum class Mode { Grid, Zip };
+    Mode mode = Mode::Grid;
+    std::vector<SweepParameter> parameters;
+    std::vector<SweepPoint> points; // grid: every combination, the last parameter varying fastest; zip: i-th values
+};
 
 struct ScenarioConfig {
     std::string name;
@@ -122,7 +217,16 @@ struct ScenarioConfig {
     int repetitions = 1;                   // cold-start
     std::optional<Nanos> timeout;          // per request
     std::optional<int> threads;            // load worker threads
-    load::LoadModel loadModel() const;     // the load this scenario drives (for one repetition)
+    int repeat = 1;                        // each (benchmark x language x sweep point) cell runs this many times
+    std::vector<Threshold> thresholds;
+    ColdStartConfig coldStart;            // cold-start, perf-cost
+    std::vector<std::string> memorySizes; // perf-cost: becomes a sweep of benchmark.memory
+    BatchConfig batch;                    // batch
+    ChainConfig chain;                    // workflow-chain
+    EventingConfig eventing;              // eventing
+    ReplayConfig replay;                  // trace-replay
+    std::optional<Sweep> sweep;           // nullopt: one point, the scenario as written
+    load::LoadModel loadModel() const;    // the load this scenario drives (for one repetition)
 };
 
 struct Settings {

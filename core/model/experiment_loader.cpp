@@ -48,8 +48,10 @@ Experiment readExperiment(YamlReader& reader, const Field& root) {
     setIf(experiment.name, reader.nonEmptyText(reader.child(root, "name")));
     experiment.platforms = readPlatforms(reader, reader.child(root, "platforms"));
     readPlatformChoice(reader, reader.child(root, "platform"), experiment);
-    experiment.benchmarks = readBenchmarks(reader, reader.child(root, "benchmarks"));
-    experiment.scenarios = readScenarios(reader, reader.child(root, "scenarios"));
+    const Field benchmarks = reader.child(root, "benchmarks");
+    experiment.benchmarks = readBenchmarks(reader, benchmarks);
+    experiment.scenarios =
+        readScenarios(reader, reader.child(root, "scenarios"), BenchmarkSection{benchmarks, experiment.benchmarks});
     experiment.settings = readSettings(reader, reader.child(root, "settings"));
     return experiment;
 }
@@ -145,7 +147,7 @@ std::string ValidationIssue::format() const {
 }
 
 LoadReport loadExperimentText(const std::string& text, const std::string& sourceName) {
-    YamlReader reader(sourceName);
+    YamlReader reader(sourceName, text);
     LoadReport report;
     Experiment experiment;
     try {

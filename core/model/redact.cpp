@@ -12,9 +12,10 @@ namespace faaswb::model {
 namespace {
 
 // Keys whose value is a secret wherever they appear (lower case; matched case-insensitively). Add new secret
-// fields of the experiment format here.
-constexpr std::array<std::string_view, 6> kSecretKeys{"token",        "password", "secretaccesskey",
-                                                      "sessiontoken", "authkey",  "accesskeyid"};
+// fields of the experiment format here. A batch source's `postgres:` DSN may hold a password
+// (postgresql://user:PW@host, password=PW), so it is masked whole unless it is a ${VAR} reference.
+constexpr std::array<std::string_view, 7> kSecretKeys{"token",   "password",    "secretaccesskey", "sessiontoken",
+                                                      "authkey", "accesskeyid", "postgres"};
 // A `headers:` entry is secret when its lower-cased name contains one of these.
 constexpr std::array<std::string_view, 7> kSecretHeaderParts{"authorization", "cookie", "api-key", "apikey",
                                                              "token",         "secret", "password"};

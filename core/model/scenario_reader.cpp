@@ -1,6 +1,7 @@
 // The `scenarios` section: what load each (benchmark x language) cell gets, and the rules each scenario type
 // needs to be runnable. Run-time semantics (e.g. concurrency-one forcing containerConcurrency 1) are the runner's.
 #include "model/experiment_sections.h"
+#include "model/sweep_expand.h"
 
 #include <array>
 
@@ -9,57 +10,30 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const Words kScenarioKeys{"name",   "type",    "rate",     "connections", "thinkTime", "duration", "warmup",
-                          "stages", "poisson", "requests", "repetitions", "timeout",   "threads"};
-const Words kScenarioTypes{"warm-latency", "cold-start", "concurrency-one", "autoscaling",
-                           "load",         "batch",      "workflow-chain",  "eventing"};
-const Words kStageKeys{"rate", "from", "to", "for"};
+constexpr std::array kScenarioTypes{ScenarioType::WarmLatency,   ScenarioType::ColdStart, ScenarioType::ConcurrencyOne,
+                                    ScenarioType::Autoscaling,   ScenarioType::Load,      ScenarioType::Batch,
+                                    ScenarioType::WorkflowChain, ScenarioType::Eventing,  ScenarioType::TraceReplay,
+                                    ScenarioType::PerfCost};
 
-ScenarioType scenarioTypeFrom(const std::string& name) {
-    for (ScenarioType type :
-         {ScenarioType::WarmLatency, ScenarioType::ColdStart, ScenarioType::ConcurrencyOne, ScenarioType::Autoscaling,
-          ScenarioType::Load, ScenarioType::Batch, ScenarioType::WorkflowChain, ScenarioType::Eventing})
+const Words& scenarioTypeNames() {
+    static const Words names = [] {
+        Words all;
+        for (ScenarioType type : kScenarioTypes)
+            all.emplace_back(scenarioTypeName(type));
+        return all;
+    }();
+    return names;
+}
+
+std::optional<ScenarioType> typeNamed(std::string_view name) {
+    for (ScenarioType type : kScenarioTypes)
         if (name == scenarioTypeName(type))
             return type;
-    return ScenarioType::WarmLatency;
+    return std::nullopt;
 }
 
 bool has(const YamlReader& reader, const Field& scenario, std::string_view key) {
     return reader.child(scenario, key).present();
-}
-
-void readStageRates(YamlReader& reader, const Field& field, load::RateStage& stage) {
-    const bool step = has(reader, field, "rate");
-    const bool ramp = has(reader, field, "from") || has(reader, field, "to");
-    if (step && ramp)
-        reader.error(reader.child(field, "rate"), "give either 'rate' (a step) or 'from' and 'to' (a linear ramp)");
-    else if (!step && !ramp)
-        reader.error(field, "missing 'rate' (a step) or 'from' and 'to' (a linear ramp)");
-    else if (ramp && reader.require(field, "from"))
-        reader.require(field, "to");
-    if (const auto rate = reader.rate(reader.child(field, "rate"), true))
-        stage.fromRps = stage.toRps = *rate;
-    setIf(stage.fromRps, reader.rate(reader.child(field, "from"), true));
-    setIf(stage.toRps, reader.rate(reader.child(field, "to"), true));
-}
-
-load::RateStage readStage(YamlReader& reader, const Field& field) {
-    load::RateStage stage;
-    if (!reader.requiredMapping(field, kStageKeys))
-        return stage;
-    reader.require(field, "for", " (how long the stage lasts, e.g. 30s)");
-    setIf(stage.duration, reader.duration(reader.child(field, "for"), 1ms));
-    readStageRates(reader, field, stage);
-    return stage;
-}
-
-std::vector<load::RateStage> readStages(YamlReader& reader, const Field& field) {
-    std::vector<load::RateStage> stages;
-    if (!reader.nonEmptyList(field, "stage"))
-        return stages;
-    for (const Field& item : reader.items(field))
-        stages.push_back(readStage(reader, item));
-    return stages;
 }
 
 void readLoadShape(YamlReader& reader, const Field& field, ScenarioConfig& scenario) {
@@ -70,13 +44,15 @@ void readLoadShape(YamlReader& reader, const Field& field, ScenarioConfig& scena
     setIf(scenario.warmup, reader.duration(reader.child(field, "warmup"), 0s));
     scenario.stages = readStages(reader, reader.child(field, "stages"));
     setIf(scenario.poisson, reader.boolean(reader.child(field, "poisson")));
-    scenario.requests = reader.count(reader.child(field, "requests"), 1);
+    if (scenario.type != ScenarioType::WorkflowChain) // the chain counts invocations in ChainConfig::requests
+        scenario.requests = reader.count(reader.child(field, "requests"), 1);
 }
 
 void readRunKnobs(YamlReader& reader, const Field& field, ScenarioConfig& scenario) {
     setIf(scenario.repetitions, reader.integer(reader.child(field, "repetitions"), 1, 10'000));
     scenario.timeout = reader.duration(reader.child(field, "timeout"), 1ms);
     scenario.threads = reader.integer(reader.child(field, "threads"), 1, 256);
+    setIf(scenario.repeat, reader.integer(reader.child(field, "repeat"), 1, 1000));
 }
 
 struct Conflict {
@@ -104,6 +80,17 @@ void checkConflicts(YamlReader& reader, const Field& field) {
         reader.error(reader.child(field, "poisson"), "'poisson' applies only to open-loop load ('rate' or 'stages')");
 }
 
+// A key the type does not use is an error rather than silently ignored.
+void checkKeysApply(YamlReader& reader, const Field& field, ScenarioType type) {
+    for (const auto& [key, value] : reader.entries(field)) {
+        const auto& keys = scenarioKeys();
+        if (std::find(keys.begin(), keys.end(), key) == keys.end() || keyAppliesTo(key, type))
+            continue;
+        reader.error(value, "'" + key + "' applies only to " + keyUseText(key) + " scenarios, not to " +
+                                scenarioTypeName(type));
+    }
+}
+
 void needOneOf(YamlReader& reader, const Field& field, const std::string& type, const Words& keys) {
     for (std::string_view key : keys)
         if (has(reader, field, key))
@@ -111,7 +98,8 @@ void needOneOf(YamlReader& reader, const Field& field, const std::string& type, 
     std::string options = "'" + keys.front() + "'";
     for (std::size_t i = 1; i < keys.size(); ++i)
         options += (i + 1 == keys.size() ? " or '" : ", '") + keys[i] + "'";
-    reader.error(field, "a " + type + " scenario needs " + options);
+    const bool vowel = std::string_view("aeiou").find(type.front()) != std::string_view::npos;
+    reader.error(field, (vowel ? "an " : "a ") + type + " scenario needs " + options);
 }
 
 void checkTypeNeeds(YamlReader& reader, const Field& field, ScenarioType type) {
@@ -133,38 +121,75 @@ void checkTypeNeeds(YamlReader& reader, const Field& field, ScenarioType type) {
     case ScenarioType::ColdStart:
         needOneOf(reader, field, name, {"repetitions"});
         break;
-    default: // batch, workflow-chain, eventing: their own fields come later; the common ones are checked above
+    case ScenarioType::PerfCost:
+        needOneOf(reader, field, name, {"repetitions"});
+        needOneOf(reader, field, name, {"memory"});
+        break;
+    case ScenarioType::Batch:
+        needOneOf(reader, field, name, {"source"});
+        break;
+    case ScenarioType::Eventing:
+        needOneOf(reader, field, name, {"rate"});
+        needOneOf(reader, field, name, {"duration"});
+        break;
+    case ScenarioType::TraceReplay:
+        needOneOf(reader, field, name, {"trace"});
+        break;
+    case ScenarioType::WorkflowChain: // every chain key has a default
         break;
     }
 }
 
-ScenarioConfig readScenario(YamlReader& reader, const Field& field) {
-    ScenarioConfig scenario;
-    if (!reader.requiredMapping(field, kScenarioKeys))
-        return scenario;
-    reader.require(field, "name");
-    reader.require(field, "type");
-    setIf(scenario.name, reader.nonEmptyText(reader.child(field, "name")));
-    const auto type = reader.choice(reader.child(field, "type"), kScenarioTypes);
-    readLoadShape(reader, field, scenario);
-    readRunKnobs(reader, field, scenario);
-    checkConflicts(reader, field);
-    if (type) {
-        scenario.type = scenarioTypeFrom(*type);
-        checkTypeNeeds(reader, field, scenario.type);
-    }
-    return scenario;
+ScenarioConfig readScenario(YamlReader& reader, const Field& field, std::size_t index,
+                            const BenchmarkSection& benchmarks) {
+    const auto type = peekScenarioType(field);
+    if (field.present() && field.node.IsMap() && type &&
+        (has(reader, field, "sweep") || (*type == ScenarioType::PerfCost && has(reader, field, "memory"))))
+        return readSweptScenario(reader, field, index, benchmarks);
+    return readScenarioFields(reader, field);
 }
 
 } // namespace
 
-std::vector<ScenarioConfig> readScenarios(YamlReader& reader, const Field& field) {
+std::optional<ScenarioType> peekScenarioType(const Field& field) {
+    if (!field.present() || !field.node.IsMap())
+        return std::nullopt;
+    const YAML::Node type = field.node["type"];
+    if (!type.IsDefined() || !type.IsScalar())
+        return std::nullopt;
+    return typeNamed(type.Scalar());
+}
+
+ScenarioConfig readScenarioFields(YamlReader& reader, const Field& field) {
+    ScenarioConfig scenario;
+    if (!reader.requiredMapping(field, scenarioKeys()))
+        return scenario;
+    reader.require(field, "name");
+    reader.require(field, "type");
+    setIf(scenario.name, reader.nonEmptyText(reader.child(field, "name")));
+    const auto typeName = reader.choice(reader.child(field, "type"), scenarioTypeNames());
+    const auto type = typeName ? typeNamed(*typeName) : std::nullopt;
+    if (type)
+        scenario.type = *type;
+    readLoadShape(reader, field, scenario);
+    readRunKnobs(reader, field, scenario);
+    scenario.thresholds = readThresholds(reader, reader.child(field, "thresholds"), type);
+    checkConflicts(reader, field);
+    if (type) {
+        checkKeysApply(reader, field, scenario.type);
+        checkTypeNeeds(reader, field, scenario.type);
+        readTypeFields(reader, field, scenario);
+    }
+    return scenario;
+}
+
+std::vector<ScenarioConfig> readScenarios(YamlReader& reader, const Field& field, const BenchmarkSection& benchmarks) {
     std::vector<ScenarioConfig> scenarios;
     if (!reader.nonEmptyList(field, "scenario"))
         return scenarios;
     DuplicateCheck duplicates("scenario name");
     for (const Field& item : reader.items(field)) {
-        scenarios.push_back(readScenario(reader, item));
+        scenarios.push_back(readScenario(reader, item, scenarios.size(), benchmarks));
         if (!scenarios.back().name.empty())
             duplicates.check(reader, reader.child(item, "name"), scenarios.back().name);
     }

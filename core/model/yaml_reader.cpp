@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <type_traits>
 
 namespace faaswb::model {
@@ -73,6 +74,33 @@ std::optional<std::uint64_t> parseCount(std::string_view text) {
         std::floor(*number * multiplier) != *number * multiplier)
         return std::nullopt;
     return static_cast<std::uint64_t>(*number * multiplier);
+}
+
+// Payload sizes: the unit letters count in 1024s, as the workflow-chain talk's "1 KB ... 10 MB" sizes do.
+std::optional<std::uint64_t> parseBinaryBytes(std::string_view text) {
+    const std::size_t unitStart = text.find_first_not_of("0123456789.");
+    const auto number = parseWhole<double>(text.substr(0, unitStart));
+    std::string unit(unitStart == std::string_view::npos ? "" : text.substr(unitStart));
+    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+    static const std::map<std::string, double> multipliers{
+        {"", 1.0},           {"B", 1.0},           {"K", 1024.0},        {"KB", 1024.0},
+        {"KIB", 1024.0},     {"M", 1048576.0},     {"MB", 1048576.0},    {"MIB", 1048576.0},
+        {"G", 1073741824.0}, {"GB", 1073741824.0}, {"GIB", 1073741824.0}};
+    const auto multiplier = multipliers.find(unit);
+    if (!number || *number < 0 || multiplier == multipliers.end())
+        return std::nullopt;
+    const double bytes = *number * multiplier->second;
+    if (bytes > 1e18 || std::floor(bytes) != bytes)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(bytes);
+}
+
+std::string binaryBytesText(std::uint64_t bytes) {
+    for (const auto& [unit, size] :
+         {std::pair{"GB", 1ULL << 30}, std::pair{"MB", 1ULL << 20}, std::pair{"KB", 1ULL << 10}})
+        if (bytes >= size && bytes % size == 0)
+            return std::to_string(bytes / size) + unit;
+    return std::to_string(bytes) + "B";
 }
 
 bool equalIgnoringCase(std::string_view a, std::string_view b) {
@@ -191,6 +219,15 @@ void YamlReader::error(SourceLocation where, const std::string& message) {
     m_issues.push_back({m_file, where, message});
 }
 
+void YamlReader::addUnique(const ValidationIssue& issue) {
+    const auto same = [&issue](const ValidationIssue& other) {
+        return other.where.line == issue.where.line && other.where.column == issue.where.column &&
+               other.message == issue.message && other.file == issue.file;
+    };
+    if (std::none_of(m_issues.begin(), m_issues.end(), same))
+        m_issues.push_back(issue);
+}
+
 void YamlReader::expected(const Field& field, const std::string& what) {
     error(field, "expected " + what + ", got " + describe(field.node));
 }
@@ -283,6 +320,12 @@ std::optional<std::string> YamlReader::nonEmptyText(const Field& field) {
     return value;
 }
 
+std::optional<std::string> YamlReader::unexpandedText(const Field& field) {
+    if (!scalar(field, "text"))
+        return std::nullopt;
+    return field.node.Scalar();
+}
+
 std::optional<std::string> YamlReader::choice(const Field& field, const Words& allowed) {
     const std::string what = "one of " + joinWords(allowed);
     auto value = scalar(field, what);
@@ -337,6 +380,18 @@ std::optional<std::uint64_t> YamlReader::count(const Field& field, std::uint64_t
         return std::nullopt;
     const auto parsed = parseCount(*value);
     if (parsed && *parsed >= min)
+        return parsed;
+    error(field, "expected " + what + ", got '" + *value + "'");
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> YamlReader::byteSize(const Field& field, std::uint64_t max) {
+    const std::string what = "a size such as 512, 1KB or 2MB (1KB = 1024 bytes) of at most " + binaryBytesText(max);
+    auto value = scalar(field, what);
+    if (!value)
+        return std::nullopt;
+    const auto parsed = parseBinaryBytes(*value);
+    if (parsed && *parsed <= max)
         return parsed;
     error(field, "expected " + what + ", got '" + *value + "'");
     return std::nullopt;

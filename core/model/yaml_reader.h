@@ -35,8 +35,9 @@ SourceLocation locationOf(const YAML::Mark& mark);
 
 class YamlReader {
 public:
-    explicit YamlReader(std::string file)
-        : m_file(std::move(file)) {}
+    explicit YamlReader(std::string file, std::string text = {})
+        : m_file(std::move(file))
+        , m_text(std::move(text)) {}
 
     Field root(const YAML::Node& document) const;
     Field child(const Field& mapping, std::string_view key) const;
@@ -47,7 +48,11 @@ public:
     void error(SourceLocation where, const std::string& message);
     void expected(const Field& field, const std::string& what); // "expected <what>, got <found>"
     std::vector<ValidationIssue> takeIssues() { return std::move(m_issues); }
+    // Adds `issue` unless the same message at the same place was reported already (sweep points re-read the same
+    // text many times).
+    void addUnique(const ValidationIssue& issue);
     const std::string& file() const { return m_file; } // the source name; relative paths in the file resolve from it
+    const std::string& text() const { return m_text; } // the whole text, when given (sweeps parse it again)
 
     // Structure. Each reports what it finds wrong and returns whether the node can be read further. An optional
     // section written as an empty key (`env:`) reads as empty; a required one is an error.
@@ -59,12 +64,16 @@ public:
     // Scalars: nullopt when absent or invalid (invalid values are reported). Strings are env-expanded first.
     std::optional<std::string> text(const Field& field);
     std::optional<std::string> nonEmptyText(const Field& field);
+    // Text kept as written, ${VAR} references and all (a DSN that holds a password), after checking that it expands.
+    std::optional<std::string> unexpandedText(const Field& field);
     std::optional<std::string> choice(const Field& field, const Words& allowed);
     std::optional<bool> boolean(const Field& field);
     std::optional<int> integer(const Field& field, int min, int max = std::numeric_limits<int>::max());
     std::optional<double> number(const Field& field, double min, double max = std::numeric_limits<double>::max());
     std::optional<double> number(const Field& field, const std::string& what, const std::function<bool(double)>& valid);
     std::optional<std::uint64_t> count(const Field& field, std::uint64_t min); // 10000 or "10k"
+    // Bytes, 1024-based: 512, 512B, 1KB = 1KiB = 1024, 2MB, 1GB; at most `max`.
+    std::optional<std::uint64_t> byteSize(const Field& field, std::uint64_t max);
     std::optional<Nanos> duration(const Field& field, Nanos min, Nanos max = maxDuration());
     std::optional<double> rate(const Field& field, bool allowZero);
     std::optional<std::string> url(const Field& field);
@@ -80,6 +89,7 @@ private:
     nlohmann::json jsonScalar(const Field& field, bool& ok);
 
     std::string m_file;
+    std::string m_text;
     std::vector<ValidationIssue> m_issues;
     std::set<std::string> m_suggestedKeys; // paths an unknown key was taken for; no second "missing" issue
 };

@@ -37,6 +37,10 @@ private slots:
         row("other keys untouched", "username: bob\ntype: bearer\nregion: eu-west-1\nurl: http://h:1/\n",
             "username: bob\ntype: bearer\nregion: eu-west-1\nurl: http://h:1/\n");
         row("env reference kept", "token: ${API_TOKEN}\n", "token: ${API_TOKEN}\n");
+        row("postgres dsn", "    source: {postgres: 'postgresql://bench:pw1@127.0.0.1/db', table: src}\n",
+            "    source: {postgres: '<redacted>', table: src}\n");
+        row("postgres dsn from env", "    source: {postgres: \"${PG_DSN}\"}\n",
+            "    source: {postgres: \"${PG_DSN}\"}\n");
         row("env default redacted", "token: ${API_TOKEN:-abc}\n", "token: ${API_TOKEN:-<redacted>}\n");
         row("env empty default kept", "token: \"${API_TOKEN:-}\"\n", "token: \"${API_TOKEN:-}\"\n");
         row("literal around reference", "password: pre${P}post\n", "password: <redacted>${P}<redacted>\n");

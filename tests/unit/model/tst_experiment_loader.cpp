@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QtTest>
+#include <cmath>
+#include <numbers>
 
 using namespace faaswb;
 using namespace faaswb::model;
@@ -290,7 +292,7 @@ scenarios:
   - {name: users, type: load, connections: 50, thinkTime: 100ms, requests: 10k, threads: 4, timeout: 2s}
   - {name: poisson, type: load, rate: 1.5k/s, duration: 1m30s, poisson: true}
   - {name: steps, type: autoscaling, rate: 3000/m, duration: 20s}
-  - {name: chain, type: workflow-chain, rate: 5, duration: 5s}
+  - {name: chain, type: workflow-chain, steps: 4, requests: 50}
 settings: {interval: 500ms, threads: 2, httpVersion: 2, maxRequestRecords: 1M, insecureSkipTlsVerify: true}
 )");
         QCOMPARE(experiment.scenarios.size(), std::size_t(4));
@@ -309,6 +311,226 @@ settings: {interval: 500ms, threads: 2, httpVersion: 2, maxRequestRecords: 1M, i
         QCOMPARE(experiment.settings.httpVersion, std::string("2"));
         QCOMPARE(experiment.settings.maxRequestRecords, std::size_t(1'000'000));
         QVERIFY(experiment.settings.insecureSkipTlsVerify);
+    }
+
+    void scenarioTypeKeysParse() {
+        qputenv("FAASWB_TEST_PG_PASSWORD", "secret");
+        const QString experimentPath = test::sourcePath(QStringLiteral("resources/experiments/inline.yaml"));
+        const LoadReport report = loadExperimentText(R"(
+name: types
+benchmarks:
+  - {id: 010.sleep, languages: [python]}
+scenarios:
+  - {name: cold, type: cold-start, repetitions: 4, warmRequests: 0, repeat: 5, timeout: 3s}
+  - {name: cost, type: perf-cost, repetitions: 2, warmRequests: 7, memory: [128Mi, 1Gi]}
+  - name: csv
+    type: batch
+    source: {csv: ../datasets/tweets.csv}
+    sink: {sqlite: ../sink.db, table: verdicts}
+    idColumn: tweet_id
+    textColumn: body
+    limit: 100
+    batchSize: 25
+    workers: 6
+  - name: pg
+    type: batch
+    source:
+      postgres: postgresql://bench:${FAASWB_TEST_PG_PASSWORD}@127.0.0.1/db
+      table: reviews
+  - {name: chain, type: workflow-chain, steps: 5, mechanism: eventing-serving, payloadSize: 2MB, workMs: 1.5,
+     requests: 40, warmupRequests: 0}
+  - {name: events, type: eventing, rate: 20, duration: 5s, triggers: 4, consumers: 2, payloadSize: 512, poisson: true}
+  - name: replay
+    type: trace-replay
+    trace: {file: ../traces/azure-sample.csv, function: abc123, minutes: 2, timeScale: 60}
+    distribution: uniform
+    seed: 42
+    threads: 2
+  - name: stamps
+    type: trace-replay
+    trace: {file: ../traces/azure-sample.csv, format: timestamps}
+)",
+                                                     experimentPath.toStdString());
+        qunsetenv("FAASWB_TEST_PG_PASSWORD");
+        QVERIFY2(report.experiment, qPrintable(describe(report.issues)));
+        const auto& scenarios = report.experiment->scenarios;
+        QCOMPARE(scenarios.at(0).coldStart.warmRequests, 0);
+        QCOMPARE(scenarios.at(0).repeat, 5);
+        QVERIFY(scenarios.at(0).timeout == Nanos(3s));
+        QVERIFY(!scenarios.at(0).sweep);
+        QCOMPARE(scenarios.at(1).type, ScenarioType::PerfCost);
+        QCOMPARE(scenarios.at(1).coldStart.warmRequests, 7);
+        QCOMPARE(scenarios.at(1).memorySizes, (std::vector<std::string>{"128Mi", "1Gi"}));
+        QCOMPARE(scenarios.at(1).sweep->points.size(), std::size_t(2));
+        const BatchConfig& csv = scenarios.at(2).batch;
+        QCOMPARE(csv.sourceKind, BatchConfig::SourceKind::Csv);
+        QCOMPARE(QString::fromStdString(csv.source),
+                 QFileInfo(test::sourcePath(QStringLiteral("resources/datasets/tweets.csv"))).absoluteFilePath());
+        QCOMPARE(QString::fromStdString(csv.sink),
+                 QFileInfo(test::sourcePath(QStringLiteral("resources/sink.db"))).absoluteFilePath());
+        QCOMPARE(csv.sinkTable, std::string("verdicts"));
+        QCOMPARE(csv.idColumn, std::string("tweet_id"));
+        QCOMPARE(csv.textColumn, std::string("body"));
+        QCOMPARE(csv.limit.value_or(0), std::uint64_t(100));
+        QCOMPARE(csv.batchSize, 25);
+        QCOMPARE(csv.workers, 6);
+        const BatchConfig& pg = scenarios.at(3).batch;
+        QCOMPARE(pg.sourceKind, BatchConfig::SourceKind::Postgres);
+        QCOMPARE(pg.source, std::string("postgresql://bench:${FAASWB_TEST_PG_PASSWORD}@127.0.0.1/db")); // unexpanded
+        QCOMPARE(pg.table, std::string("reviews"));
+        QVERIFY(pg.sink.empty());
+        QCOMPARE(pg.batchSize, 10);
+        QCOMPARE(pg.workers, 1);
+        const ChainConfig& chain = scenarios.at(4).chain;
+        QCOMPARE(chain.steps, 5);
+        QCOMPARE(chain.mechanism, ChainConfig::Mechanism::EventingServing);
+        QCOMPARE(chainMechanismName(chain.mechanism), "eventing-serving");
+        QCOMPARE(chain.payloadBytes, std::uint64_t(2) << 20);
+        QCOMPARE(chain.workMs, 1.5);
+        QCOMPARE(chain.requests, std::uint64_t(40));
+        QCOMPARE(chain.warmupRequests, std::uint64_t(0));
+        QVERIFY(!scenarios.at(4).requests);
+        const EventingConfig& events = scenarios.at(5).eventing;
+        QCOMPARE(events.triggers, 4);
+        QCOMPARE(events.consumers, 2);
+        QCOMPARE(events.payloadBytes, std::uint64_t(512));
+        QVERIFY(scenarios.at(5).poisson);
+        const ReplayConfig& replay = scenarios.at(6).replay;
+        QCOMPARE(replay.format, ReplayConfig::Format::AzureFunctions);
+        QCOMPARE(QString::fromStdString(replay.file),
+                 QFileInfo(test::sourcePath(QStringLiteral("resources/traces/azure-sample.csv"))).absoluteFilePath());
+        QCOMPARE(replay.function, std::string("abc123"));
+        QCOMPARE(replay.minutes.value_or(0), 2);
+        QCOMPARE(replay.timeScale, 60.0);
+        QCOMPARE(replay.distribution, ReplayConfig::Distribution::Uniform);
+        QCOMPARE(replay.seed, std::uint64_t(42));
+        QCOMPARE(scenarios.at(7).replay.format, ReplayConfig::Format::Timestamps);
+        QCOMPARE(scenarios.at(7).replay.distribution, ReplayConfig::Distribution::Exponential);
+        QCOMPARE(scenarios.at(7).replay.seed, std::uint64_t(1));
+    }
+
+    void scenarioTypeKeyErrors_data() {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("payload too big") << "{name: s, type: workflow-chain, payloadSize: 1GB}"
+                                         << "scenarios[0].payloadSize: expected a size such as 512, 1KB or 2MB (1KB = "
+                                            "1024 bytes) of at most 64MB, got '1GB'";
+        QTest::addRow("payload unit") << "{name: s, type: eventing, rate: 1, duration: 1s, payloadSize: 2 parsecs}"
+                                      << "scenarios[0].payloadSize: expected a size";
+        QTest::addRow("mechanism") << "{name: s, type: workflow-chain, mechanism: Direct}"
+                                   << "scenarios[0].mechanism: expected one of direct, serving, eventing, "
+                                      "eventing-serving, got 'Direct' (did you mean 'direct'?)";
+        QTest::addRow("steps") << "{name: s, type: workflow-chain, steps: 21}"
+                               << "scenarios[0].steps: expected an integer from 2 to 20, got '21'";
+        QTest::addRow("chain requests") << "{name: s, type: workflow-chain, requests: 0}"
+                                        << "scenarios[0].requests: expected a whole number >= 1";
+        QTest::addRow("triggers") << "{name: s, type: eventing, rate: 1, duration: 1s, triggers: 51}"
+                                  << "scenarios[0].triggers: expected an integer from 1 to 50, got '51'";
+        QTest::addRow("consumers") << "{name: s, type: eventing, rate: 1, duration: 1s, consumers: 0}"
+                                   << "scenarios[0].consumers: expected an integer from 1 to 100, got '0'";
+        QTest::addRow("warm requests") << "{name: s, type: cold-start, repetitions: 1, warmRequests: -1}"
+                                       << "scenarios[0].warmRequests: expected an integer from 0 to 1000";
+        QTest::addRow("memory not a list") << "{name: s, type: perf-cost, repetitions: 1, memory: 128Mi}"
+                                           << "scenarios[0].memory: expected a list of memory sizes";
+        QTest::addRow("memory repeated") << "{name: s, type: perf-cost, repetitions: 1, memory: [1Gi, 1Gi]}"
+                                         << "scenarios[0].memory[1]: duplicate memory size '1Gi'";
+        QTest::addRow("batch size") << "{name: s, type: batch, source: {csv: tweets.csv}, batchSize: 0}"
+                                    << "scenarios[0].batchSize: expected an integer from 1 to 10000, got '0'";
+        QTest::addRow("workers") << "{name: s, type: batch, source: {csv: tweets.csv}, workers: 1001}"
+                                 << "scenarios[0].workers: expected an integer from 1 to 1000, got '1001'";
+        QTest::addRow("table with csv") << "{name: s, type: batch, source: {csv: tweets.csv, table: t}}"
+                                        << "scenarios[0].source.table: 'table' applies only to sqlite and postgres";
+        QTest::addRow("sink folder") << "{name: s, type: batch, source: {csv: tweets.csv}, sink: {sqlite: no/s.db}}"
+                                     << "scenarios[0].sink.sqlite: the folder of ";
+        QTest::addRow("sink without file") << "{name: s, type: batch, source: {csv: tweets.csv}, sink: {table: t}}"
+                                           << "scenarios[0].sink: missing required key 'sqlite'";
+        QTest::addRow("postgres variable") << "{name: s, type: batch, source: {postgres: '${FAASWB_NO_SUCH_DSN}'}}"
+                                           << "scenarios[0].source.postgres: environment variable "
+                                              "'FAASWB_NO_SUCH_DSN' is not set";
+        QTest::addRow("limit") << "{name: s, type: batch, source: {csv: tweets.csv}, limit: 0}"
+                               << "scenarios[0].limit: expected a whole number >= 1";
+        QTest::addRow("trace key") << "{name: s, type: trace-replay, trace: {file: tweets.csv, scale: 2}}"
+                                   << "scenarios[0].trace: unknown key 'scale'";
+        QTest::addRow("trace format") << "{name: s, type: trace-replay, trace: {file: tweets.csv, format: csv}}"
+                                      << "scenarios[0].trace.format: expected one of azure, timestamps, got 'csv'";
+        QTest::addRow("time scale") << "{name: s, type: trace-replay, trace: {file: tweets.csv, timeScale: 0}}"
+                                    << "scenarios[0].trace.timeScale: expected a number above 0";
+        QTest::addRow("trace file") << "{name: s, type: trace-replay, trace: {file: nothing.csv}}"
+                                    << "scenarios[0].trace.file: no such file: ";
+        QTest::addRow("distribution") << "{name: s, type: trace-replay, trace: {file: tweets.csv}, distribution: "
+                                         "poisson}"
+                                      << "scenarios[0].distribution: expected one of equidistant, uniform, "
+                                         "exponential, got 'poisson'";
+        QTest::addRow("seed") << "{name: s, type: trace-replay, trace: {file: tweets.csv}, seed: -1}"
+                              << "scenarios[0].seed: expected a whole number >= 0";
+        QTest::addRow("replay needs trace") << "{name: s, type: trace-replay}"
+                                            << "scenarios[0]: a trace-replay scenario needs 'trace'";
+        QTest::addRow("batch needs source") << "{name: s, type: batch}"
+                                            << "scenarios[0]: a batch scenario needs 'source'";
+        QTest::addRow("repeat") << "{name: s, type: cold-start, repetitions: 1, repeat: 1001}"
+                                << "scenarios[0].repeat: expected an integer from 1 to 1000, got '1001'";
+        QTest::addRow("rate on batch") << "{name: s, type: batch, source: {csv: tweets.csv}, rate: 5}"
+                                       << "scenarios[0].rate: 'rate' applies only to warm-latency, concurrency-one, "
+                                          "autoscaling, load and eventing scenarios, not to batch";
+        QTest::addRow("sine period") << "{name: s, type: autoscaling, stages: [{sine: {mean: 5, amplitude: 1, "
+                                        "period: 100ms}, for: 1s}]}"
+                                     << "scenarios[0].stages[0].sine.period: expected a duration of at least 160ms";
+        QTest::addRow("sine with rate") << "{name: s, type: autoscaling, stages: [{rate: 4, sine: {mean: 5, "
+                                           "amplitude: 1, period: 1s}, for: 1s}]}"
+                                        << "scenarios[0].stages[0].rate: 'rate' cannot be combined with 'sine'";
+        QTest::addRow("sine too many ramps") << "{name: s, type: autoscaling, stages: [{sine: {mean: 5, amplitude: 1, "
+                                                "period: 160ms}, for: 24h}]}"
+                                             << "scenarios[0].stages[0].sine.period: the period is too short";
+        QTest::addRow("sine missing key") << "{name: s, type: autoscaling, stages: [{sine: {mean: 5, amplitude: 1}, "
+                                             "for: 1s}]}"
+                                          << "scenarios[0].stages[0].sine: missing required key 'period'";
+    }
+    void scenarioTypeKeyErrors() {
+        QFETCH(QString, scenario);
+        QFETCH(QString, message);
+        // beside resources/datasets/tweets.csv, so `tweets.csv` is an existing file
+        const std::string source = test::sourcePath(QStringLiteral("resources/datasets/x.yaml")).toStdString();
+        const std::string text = "name: e\nbenchmarks:\n  - {id: 010.sleep, languages: [python]}\nscenarios:\n  - " +
+                                 scenario.toStdString() + "\n";
+        const LoadReport report = loadExperimentText(text, source);
+        QVERIFY(!report.experiment);
+        QVERIFY2(report.issues.size() == 1, qPrintable(describe(report.issues)));
+        QCOMPARE(report.issues[0].where.line, 5);
+        QVERIFY2(QString::fromStdString(report.issues[0].message).startsWith(message),
+                 report.issues[0].message.c_str());
+    }
+
+    void scenarioTypeNames() {
+        QCOMPARE(scenarioTypeName(ScenarioType::TraceReplay), "trace-replay");
+        QCOMPARE(scenarioTypeName(ScenarioType::PerfCost), "perf-cost");
+        QCOMPARE(chainMechanismName(ChainConfig::Mechanism::Direct), "direct");
+        QCOMPARE(chainMechanismName(ChainConfig::Mechanism::Serving), "serving");
+        QCOMPARE(chainMechanismName(ChainConfig::Mechanism::Eventing), "eventing");
+    }
+
+    void sineStagesBecomeRamps() {
+        const Experiment experiment = loadValid(R"(
+name: sine
+benchmarks:
+  - {id: 010.sleep, languages: [cpp]}
+scenarios:
+  - name: wave
+    type: autoscaling
+    stages:
+      - {rate: 5, for: 1s}
+      - {sine: {mean: 100, amplitude: 50, period: 16s}, for: 20500ms}
+)");
+        const auto& stages = experiment.scenarios.at(0).stages;
+        QCOMPARE(stages.size(), std::size_t(1 + 21)); // 20 whole 1 s ramps and one of 0.5 s
+        QCOMPARE(stages[0].fromRps, 5.0);
+        QCOMPARE(stages[1].fromRps, 100.0);
+        QVERIFY(qAbs(stages[4].toRps - 150.0) < 1e-9); // a quarter period: the peak
+        QVERIFY(qAbs(stages[12].toRps - 50.0) < 1e-9); // three quarters: the trough
+        for (std::size_t i = 2; i < stages.size(); ++i)
+            QCOMPARE(stages[i].fromRps, stages[i - 1].toRps); // continuous
+        QVERIFY(stages.back().duration == Nanos(500ms));
+        QVERIFY(qAbs(stages.back().toRps - (100 + 50 * std::sin(2 * std::numbers::pi * 20.5 / 16))) < 1e-9);
+        QVERIFY(experiment.scenarios.at(0).loadModel().duration() == Nanos(21500ms));
     }
 
     void benchmarkAndPlatformFieldsParse() {
