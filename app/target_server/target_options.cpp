@@ -69,6 +69,8 @@ bool setFlag(TargetOptions& options, std::string_view name) {
         options.reset = true;
     else if (name == "--echo")
         options.echo = true;
+    else if (name == "--echo-request")
+        options.echoRequest = true;
     else
         return false;
     return true;
@@ -122,7 +124,8 @@ const char* targetUsage() {
            "  --cold-first         the first response sends X-Faaswb-Cold: 1, every later one X-Faaswb-Cold: 0\n"
            "  --close-after N      close each connection after N responses\n"
            "  --reset              read each request, then abort the connection with a TCP reset\n"
-           "  --echo               answer with the request body\n";
+           "  --echo               answer with the request body\n"
+           "  --echo-request       answer with the whole request as received (request line, headers, body)\n";
 }
 
 } // namespace faaswb::target

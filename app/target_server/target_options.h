@@ -21,6 +21,7 @@ struct TargetOptions {
     int closeAfter = 0; // responses per connection; 0 = keep alive for ever
     bool reset = false;
     bool echo = false;
+    bool echoRequest = false; // answer with the whole request: request line, headers, blank line, body
 };
 
 struct ParsedOptions {

@@ -5,6 +5,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
+#include <string>
 
 namespace faaswb::target {
 namespace {
@@ -15,6 +16,17 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr std::uint64_t kRequestBodyLimit = 64ull << 20;
+
+// The request as it arrived (Beast keeps the headers in their order and spelling).
+std::string requestText(const http::request<http::string_body>& request) {
+    std::string text;
+    const unsigned version = request.version();
+    text.append(request.method_string()).append(" ").append(request.target()).append(" HTTP/");
+    text.append(std::to_string(version / 10)).append(".").append(std::to_string(version % 10)).append("\r\n");
+    for (const auto& field : request)
+        text.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+    return text.append("\r\n").append(request.body());
+}
 
 // One connection: read a request, wait (delay, then any stall), answer, repeat while keep-alive holds.
 class Session : public std::enable_shared_from_this<Session> {
@@ -92,7 +104,11 @@ private:
             m_response.set("X-Faaswb-Cold", m_server.takeColdStart() ? "1" : "0");
     }
 
-    http::span_body<const char>::value_type responseBody() const {
+    http::span_body<const char>::value_type responseBody() {
+        if (m_server.options().echoRequest) {
+            m_echoed = requestText(m_parser->get());
+            return {m_echoed.data(), m_echoed.size()};
+        }
         if (m_server.options().echo)
             return {m_parser->get().body().data(), m_parser->get().body().size()};
         return {m_server.body().data(), m_server.body().size()};
@@ -123,6 +139,7 @@ private:
     boost::beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     http::response<http::span_body<const char>> m_response;
+    std::string m_echoed; // --echo-request: the response body, alive until it is written
     int m_served = 0;
 };
 

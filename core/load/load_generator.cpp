@@ -26,7 +26,19 @@ T shareOf(T total, int workers, int index) {
     return total / n + (static_cast<T>(index) < total % n ? 1 : 0);
 }
 
+Status validateArrivals(const std::vector<Nanos>& arrivals) {
+    if (arrivals.empty())
+        return invalidInput("the open-loop load has no arrivals");
+    if (arrivals.front().count() < 0)
+        return invalidInput("an arrival time is negative");
+    if (!std::is_sorted(arrivals.begin(), arrivals.end()))
+        return invalidInput("the arrival times are not in ascending order");
+    return {};
+}
+
 Status validateOpenLoop(const OpenLoop& open) {
+    if (open.arrivals)
+        return validateArrivals(*open.arrivals);
     if (open.stages.empty())
         return invalidInput("the open-loop load has no stages");
     for (const RateStage& stage : open.stages) {
@@ -105,6 +117,7 @@ struct LoadGenerator::Impl {
     LoadModel model;
     LoadOptions options;
     std::optional<ArrivalSchedule> schedule;
+    std::unique_ptr<VariationShared> varied; // with request.variation
 
     int workerCount() const;
     WorkerPlan planFor(int index, int workers) const;
@@ -114,7 +127,7 @@ struct LoadGenerator::Impl {
 };
 
 LoadGenerator::LoadGenerator(RequestSpec request, LoadModel model, LoadOptions options)
-    : m_impl(std::make_unique<Impl>(Impl{std::move(request), std::move(model), options, std::nullopt})) {}
+    : m_impl(std::make_unique<Impl>(Impl{std::move(request), std::move(model), options, std::nullopt, nullptr})) {}
 
 LoadGenerator::~LoadGenerator() = default;
 
@@ -123,6 +136,8 @@ Result<LoadSummary> LoadGenerator::run(LoadSink& sink, const CancellationToken& 
         return valid.error();
     if (const auto* open = std::get_if<OpenLoop>(&m_impl->model.shape))
         m_impl->schedule.emplace(*open);
+    if (m_impl->request.variation)
+        m_impl->varied = std::make_unique<VariationShared>();
     auto workers = m_impl->createWorkers();
     if (!workers)
         return workers.error();
@@ -147,6 +162,7 @@ WorkerPlan LoadGenerator::Impl::planFor(int index, int workers) const {
     plan.maxRecords = shareOf(options.maxRequestRecords, workers, index);
     plan.duration = model.duration();
     plan.traceHeaders = options.sendTraceHeaders;
+    plan.varied = varied.get();
     if (model.maxRequests)
         plan.maxRequests = shareOf(*model.maxRequests, workers, index);
     if (const auto* closed = std::get_if<ClosedLoop>(&model.shape)) {

@@ -6,15 +6,21 @@ template <class... Ts>
 struct Overloaded : Ts... {
     using Ts::operator()...;
 };
+
+// Explicit arrivals end just past the last one, as in ArrivalSchedule.
+Nanos openLoopDuration(const OpenLoop& open) {
+    if (open.arrivals)
+        return open.arrivals->empty() ? Nanos{0} : open.arrivals->back() + Nanos{1};
+    Nanos total{0};
+    for (const RateStage& stage : open.stages)
+        total += stage.duration;
+    return total;
+}
+
 } // namespace
 
 Nanos LoadModel::duration() const {
-    return std::visit(Overloaded{[](const OpenLoop& open) {
-                                     Nanos total{0};
-                                     for (const RateStage& stage : open.stages)
-                                         total += stage.duration;
-                                     return total;
-                                 },
+    return std::visit(Overloaded{[](const OpenLoop& open) { return openLoopDuration(open); },
                                  [](const ClosedLoop& closed) { return closed.duration; }},
                       shape);
 }

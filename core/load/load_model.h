@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -23,6 +24,11 @@ struct RateStage {
 struct OpenLoop {
     std::vector<RateStage> stages;
     bool poisson = false; // exponential inter-arrival times with the same instantaneous rate
+    // Explicit intended send times since the start, ascending (trace replay). When set, `stages` and `poisson` are
+    // ignored: the schedule is exactly these arrivals, and its duration ends at the last one (1 ns after it, so
+    // that [0, duration) holds every arrival). Worker i of N sends arrivals i, i+N, ... The initializer lets
+    // `OpenLoop{stages, poisson}` omit it without -Wmissing-field-initializers.
+    std::shared_ptr<const std::vector<Nanos>> arrivals = nullptr;
 };
 
 struct ClosedLoop {
@@ -41,12 +47,12 @@ struct LoadModel {
 };
 
 struct LoadOptions {
-    int threads = 0;                     // load worker threads; 0 = one per core
-    int connections = 0;                 // open loop: max in-flight requests over all workers (0 = 1024)
-    Nanos interval = std::chrono::seconds(1); // IntervalSnapshot period
+    int threads = 0;                           // load worker threads; 0 = one per core
+    int connections = 0;                       // open loop: max in-flight requests over all workers (0 = 1024)
+    Nanos interval = std::chrono::seconds(1);  // IntervalSnapshot period
     std::size_t maxRequestRecords = 1'000'000; // raw per-request records handed out per run (0 = none)
-    std::uint64_t seed = 0x5eed;         // Poisson arrivals; fixed so runs are repeatable
-    bool sendTraceHeaders = false;       // add B3 headers with a fresh trace id per request
+    std::uint64_t seed = 0x5eed;               // Poisson arrivals; fixed so runs are repeatable
+    bool sendTraceHeaders = false;             // add B3 headers with a fresh trace id per request
 };
 
 } // namespace faaswb::load

@@ -132,7 +132,7 @@ bool LoadWorker::step() {
 // sends them late, and their latency says so), but for at most one grace period.
 void LoadWorker::updatePhase(std::int64_t now) noexcept {
     const bool scheduleLeft = m_arrivals && m_nextDueNs && now - m_endNs < m_graceNs;
-    if (m_phase == Phase::Sending && (budgetSpent() || (now >= m_endNs && !scheduleLeft))) {
+    if (m_phase == Phase::Sending && (sendingOver() || (now >= m_endNs && !scheduleLeft))) {
         m_phase = Phase::Draining;
         m_drainDeadlineNs = now + m_graceNs;
     }
@@ -144,14 +144,18 @@ bool LoadWorker::budgetSpent() const noexcept {
     return m_plan.maxRequests && m_sentCount >= *m_plan.maxRequests;
 }
 
+// A variation with nothing left ends the sending of every worker of the drive, as a spent budget does.
+bool LoadWorker::sendingOver() const noexcept {
+    return budgetSpent() || (m_plan.varied && m_plan.varied->exhausted.load(std::memory_order_relaxed));
+}
+
 // A request whose time has come waits here while no transfer is free; its latency still counts from the time it
 // was due (wrk2), so a stalled server cannot hide behind the generator's own back-pressure.
 void LoadWorker::startArrivals(std::int64_t now) {
-    while (m_nextDueNs && *m_nextDueNs <= now && !budgetSpent()) {
+    while (m_nextDueNs && *m_nextDueNs <= now && !sendingOver()) {
         Transfer* transfer = takeIdle();
-        if (!transfer)
+        if (!transfer || !send(*transfer, *m_nextDueNs, now))
             return;
-        send(*transfer, *m_nextDueNs, now);
         advanceArrivals();
     }
 }
@@ -162,10 +166,11 @@ void LoadWorker::advanceArrivals() noexcept {
 }
 
 void LoadWorker::startVirtualUsers(std::int64_t now) {
-    while (!m_idle.empty() && m_idle.front()->readyAtNs <= now && !budgetSpent()) {
+    while (!m_idle.empty() && m_idle.front()->readyAtNs <= now && !sendingOver()) {
         Transfer* transfer = m_idle.front();
         m_idle.pop();
-        send(*transfer, now, now);
+        if (!send(*transfer, now, now))
+            return;
     }
 }
 
@@ -178,17 +183,41 @@ Transfer* LoadWorker::takeIdle() {
 }
 
 // seq interleaves the workers (local count * workers + index): unique in the run without any shared counter.
-void LoadWorker::send(Transfer& transfer, std::int64_t intendedNs, std::int64_t now) {
+// False when a variation had nothing left to send (the transfer is idle again).
+bool LoadWorker::send(Transfer& transfer, std::int64_t intendedNs, std::int64_t now) {
+    bool ready = true;
+    if (m_plan.varied) {
+        const Transfer::Varied varied = vary(transfer);
+        if (varied == Transfer::Varied::Exhausted) {
+            m_idle.push(&transfer);
+            return false;
+        }
+        ready = varied == Transfer::Varied::Ready;
+        now = nowNs(); // after prepare(), which may stamp the request with its send time
+        intendedNs = m_arrivals ? intendedNs : now;
+    }
     const auto seq =
         m_sentCount * static_cast<std::uint64_t>(m_plan.workers) + static_cast<std::uint64_t>(m_plan.index);
     transfer.begin(seq, intendedNs, now, m_traceIds);
     ++m_sentCount;
     ++m_sentSinceUpdate;
     ++m_inFlight;
-    if (curl_multi_add_handle(m_multi.get(), transfer.easy()) == CURLM_OK)
+    if (ready && curl_multi_add_handle(m_multi.get(), transfer.easy()) == CURLM_OK)
         transfer.busy = true;
     else
         m_finished.push_back({&transfer, notStarted(intendedNs, now)});
+    return true;
+}
+
+// Open loop with deterministic arrivals: the arrival's own index, so request k is the schedule's k-th arrival.
+// Otherwise (closed loop, Poisson) the drive's shared counter hands out the indices.
+Transfer::Varied LoadWorker::vary(Transfer& transfer) {
+    const auto arrival = m_arrivals ? m_arrivals->lastIndex() : std::nullopt;
+    const std::uint64_t index = arrival ? *arrival : m_plan.varied->nextIndex.fetch_add(1, std::memory_order_relaxed);
+    const Transfer::Varied varied = transfer.vary(*m_plan.request->variation, index);
+    if (varied == Transfer::Varied::Exhausted)
+        m_plan.varied->exhausted.store(true, std::memory_order_relaxed);
+    return varied;
 }
 
 // All transfers that finished in one curl_multi_perform pass share one reading of the clock, taken after it.
@@ -222,6 +251,8 @@ void LoadWorker::harvest() {
     });
     m_sentSinceUpdate = 0;
     m_publishedGauge = gauge;
+    if (m_plan.varied)
+        reportResponses();
     for (const Finished& finished : m_finished)
         release(finished);
     m_finished.clear();
@@ -246,6 +277,12 @@ void LoadWorker::record(const Finished& finished, IntervalData& data) {
     }
 }
 
+// Outside the recorder's lock: the variation's callback is not ours to time.
+void LoadWorker::reportResponses() {
+    for (const Finished& finished : m_finished)
+        finished.transfer->report(*m_plan.request->variation, finished.outcome);
+}
+
 void LoadWorker::release(const Finished& finished) noexcept {
     Transfer& transfer = *finished.transfer;
     transfer.readyAtNs = finished.outcome.doneNs + m_plan.thinkTime.count();
@@ -254,7 +291,7 @@ void LoadWorker::release(const Finished& finished) noexcept {
 }
 
 std::int64_t LoadWorker::nextUnsentGauge() const noexcept {
-    const bool waiting = m_phase == Phase::Sending && m_nextDueNs && !budgetSpent();
+    const bool waiting = m_phase == Phase::Sending && m_nextDueNs && !sendingOver();
     return waiting ? *m_nextDueNs : IntervalData::kNothingDue;
 }
 

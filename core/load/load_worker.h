@@ -12,6 +12,7 @@
 #include "load/transfer.h"
 #include "load/wake_timer.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -19,6 +20,13 @@
 #include <vector>
 
 namespace faaswb::load {
+
+// What the workers of one drive share when its requests vary (RequestSpec::variation). Touched once per request,
+// and only on that path: the plain path shares nothing.
+struct VariationShared {
+    std::atomic<std::uint64_t> nextIndex{0}; // request indices where arrivals have none (closed loop, Poisson)
+    std::atomic<bool> exhausted{false};      // a prepare() said there is nothing left to send
+};
 
 struct WorkerPlan {
     int index = 0;
@@ -33,6 +41,7 @@ struct WorkerPlan {
     std::size_t maxRecords = 0;               // this worker's share of LoadOptions::maxRequestRecords
     Nanos duration{0};                        // sending stops then; 0 = no time limit (only together with maxRequests)
     bool traceHeaders = false;
+    VariationShared* varied = nullptr; // set (and outliving the worker) when request->variation is
 };
 
 class LoadWorker {
@@ -84,11 +93,14 @@ private:
     bool step();
     void updatePhase(std::int64_t now) noexcept;
     bool budgetSpent() const noexcept;
+    bool sendingOver() const noexcept;
     void startArrivals(std::int64_t now);
     void advanceArrivals() noexcept;
     void startVirtualUsers(std::int64_t now);
     Transfer* takeIdle();
-    void send(Transfer& transfer, std::int64_t intendedNs, std::int64_t now);
+    bool send(Transfer& transfer, std::int64_t intendedNs, std::int64_t now);
+    Transfer::Varied vary(Transfer& transfer);
+    void reportResponses();
     void collectFinished();
     void harvest();
     void record(const Finished& finished, IntervalData& data);

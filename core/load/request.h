@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,6 +26,28 @@ struct RequestAuth {
     std::string sessionToken; // AwsSigV4 with temporary credentials: sent as X-Amz-Security-Token (and signed)
 };
 
+enum class ErrorKind : std::uint8_t;
+
+// Per-request variation of a RequestSpec (batch records, CloudEvent ids and send times) and a look at each response
+// body. Called from load worker threads concurrently: implementations must be thread-safe and quick.
+class RequestVariation {
+public:
+    virtual ~RequestVariation() = default;
+    // Just before request `index` is handed to the network (0, 1, 2, ... over the whole drive, each index once, in
+    // no particular order across workers): fill in its body (replacing RequestSpec::body) and extra headers
+    // (appended to RequestSpec::headers). Return false when there is nothing left to send; the drive then ends
+    // once the requests in flight are done.
+    virtual bool prepare(std::uint64_t index, std::string& body,
+                         std::vector<std::pair<std::string, std::string>>& headers) = 0;
+    // Whether onResponse wants the response bodies (kept up to RequestSpec::maxResponseBytes).
+    virtual bool wantsResponses() const { return false; }
+    // Once request `index` is complete: its status (0 without a response), error kind and body (empty unless
+    // wantsResponses() and the whole response arrived, error status or not). Requests aborted when the drain's
+    // grace period ends or the drive is cancelled get no call. Open loop with deterministic arrivals: index k is
+    // the schedule's k-th arrival; otherwise the indices are handed out in send order.
+    virtual void onResponse(std::uint64_t /*index*/, int /*status*/, ErrorKind /*error*/, std::string_view /*body*/) {}
+};
+
 struct RequestSpec {
     std::string url;
     std::string method = "GET";
@@ -34,6 +58,7 @@ struct RequestSpec {
     bool verifyTls = true;                        // turning this off is always an explicit user choice
     std::uint64_t maxResponseBytes = 64ull << 20; // larger responses fail with ErrorKind::TooLarge
     RequestAuth auth;
+    std::shared_ptr<RequestVariation> variation; // null: every request is the same
 };
 
 // Why a request failed; None for a completed exchange with status < 400.

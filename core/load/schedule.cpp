@@ -37,6 +37,12 @@ double tauForCount(double fromRps, double slope, double delta) {
 } // namespace
 
 ArrivalSchedule::ArrivalSchedule(const OpenLoop& shape) {
+    if (shape.arrivals) {
+        m_explicit = shape.arrivals;
+        m_totalCount = static_cast<double>(m_explicit->size());
+        m_duration = m_explicit->empty() ? Nanos{0} : m_explicit->back() + Nanos{1};
+        return;
+    }
     double start = 0;
     for (const RateStage& stage : shape.stages) {
         Segment segment;
@@ -63,7 +69,13 @@ const ArrivalSchedule::Segment* ArrivalSchedule::segmentAtTime(double seconds) c
     return seconds < segment->startSeconds + segment->lengthSeconds ? segment : nullptr;
 }
 
+double ArrivalSchedule::explicitCountBefore(Nanos t) const noexcept {
+    return static_cast<double>(std::lower_bound(m_explicit->begin(), m_explicit->end(), t) - m_explicit->begin());
+}
+
 double ArrivalSchedule::cumulativeCount(Nanos t) const noexcept {
+    if (m_explicit)
+        return explicitCountBefore(t);
     const double seconds = toSeconds(t);
     if (seconds <= 0)
         return 0;
@@ -75,6 +87,11 @@ double ArrivalSchedule::cumulativeCount(Nanos t) const noexcept {
 }
 
 std::optional<Nanos> ArrivalSchedule::timeOfCount(double count) const noexcept {
+    if (m_explicit) {
+        if (count < 0 || count >= m_totalCount)
+            return std::nullopt;
+        return (*m_explicit)[static_cast<std::size_t>(count)];
+    }
     // The first segment whose end lies beyond the count; pauses add nothing to Λ and so are stepped over.
     const auto segment = std::upper_bound(m_segments.begin(), m_segments.end(), count,
                                           [](double c, const Segment& s) { return c < s.endCount; });
@@ -85,6 +102,12 @@ std::optional<Nanos> ArrivalSchedule::timeOfCount(double count) const noexcept {
 }
 
 double ArrivalSchedule::targetRateAt(Nanos t) const noexcept {
+    if (m_explicit) {
+        if (t < Nanos{0} || t >= m_duration)
+            return 0;
+        constexpr Nanos kHalfSecond{500'000'000};
+        return explicitCountBefore(t + kHalfSecond) - explicitCountBefore(t - kHalfSecond);
+    }
     const double seconds = toSeconds(t);
     const Segment* segment = segmentAtTime(seconds);
     return segment ? segment->fromRps + segment->slope * (seconds - segment->startSeconds) : 0;
@@ -98,7 +121,7 @@ ArrivalStream::ArrivalStream(const ArrivalSchedule& schedule, int worker, int wo
     : m_schedule(&schedule)
     , m_count(worker)
     , m_step(std::max(1, workers))
-    , m_poisson(poisson)
+    , m_poisson(poisson && !schedule.explicitArrivals())
     , m_random(seed + static_cast<std::uint64_t>(worker)) {
     // A Poisson process's first arrival comes one exponential gap after the start, not at it.
     if (m_poisson)
@@ -107,9 +130,18 @@ ArrivalStream::ArrivalStream(const ArrivalSchedule& schedule, int worker, int wo
 
 std::optional<Nanos> ArrivalStream::next() noexcept {
     const auto due = m_schedule->timeOfCount(m_count);
-    if (due)
-        m_count += m_poisson ? m_random.exponential(m_step) : m_step;
+    if (!due)
+        return due;
+    m_lastCount = m_count;
+    m_count += m_poisson ? m_random.exponential(m_step) : m_step;
     return due;
+}
+
+// Deterministic counts are whole numbers (worker + k * workers), exact in a double up to 2^53.
+std::optional<std::uint64_t> ArrivalStream::lastIndex() const noexcept {
+    if (m_poisson || m_lastCount < 0)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(m_lastCount);
 }
 
 } // namespace faaswb::load

@@ -155,11 +155,15 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const RequestSpec& request, c
     if (!transfer->m_easy)
         return internalError("libcurl could not create a transfer handle");
     transfer->m_maxBodyBytes = request.maxResponseBytes;
-    if (traceHeaders) {
-        if (Status added = transfer->addTraceHeaders(request); !added)
-            return added.error();
+    transfer->m_keepBody = request.variation && request.variation->wantsResponses();
+    transfer->m_headRequest = request.method == "HEAD";
+    transfer->m_alwaysBody = request.method == "POST";
+    const bool ownHeaders = traceHeaders || request.variation;
+    if (ownHeaders) {
+        if (Status built = transfer->buildOwnHeaders(request, traceHeaders); !built)
+            return built.error();
     }
-    const Status configured = transfer->configure(request, traceHeaders ? transfer->m_ownHeaders.get() : sharedHeaders);
+    const Status configured = transfer->configure(request, ownHeaders ? transfer->m_ownHeaders.get() : sharedHeaders);
     if (!configured)
         return configured.error();
     return transfer;
@@ -188,19 +192,33 @@ Status Transfer::configure(const RequestSpec& request, curl_slist* headers) {
     if (request.httpVersion != HttpVersion::Http1_1)
         set(CURLOPT_PIPEWAIT, 1L);
     setMethod(set, request);
+    // A varied body comes per request (setBody()); the method must not turn into POST when one does.
+    if (request.variation && !m_headRequest && !m_alwaysBody)
+        set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
     setAuth(set, request.auth);
     if (set.result() != CURLE_OK)
         return invalidInput(std::string("libcurl rejected the request options: ") + curl_easy_strerror(set.result()));
     return {};
 }
 
-// The trace headers get fixed-width placeholder digits once; begin() overwrites the digits in place, which
-// libcurl allows because it reads CURLOPT_HTTPHEADER's list only while it builds each request.
-Status Transfer::addTraceHeaders(const RequestSpec& request) {
+Status Transfer::buildOwnHeaders(const RequestSpec& request, bool traceHeaders) {
     auto list = requestHeaders(request);
     if (!list)
         return list.error();
     m_ownHeaders = std::move(*list);
+    if (traceHeaders) {
+        if (Status added = addTraceHeaders(); !added)
+            return added;
+    }
+    m_fixedTail = m_ownHeaders.get();
+    while (m_fixedTail->next)
+        m_fixedTail = m_fixedTail->next;
+    return {};
+}
+
+// The trace headers get fixed-width placeholder digits once; begin() overwrites the digits in place, which
+// libcurl allows because it reads CURLOPT_HTTPHEADER's list only while it builds each request.
+Status Transfer::addTraceHeaders() {
     curl_slist* traceId = appendHeader(m_ownHeaders, std::string(kTraceIdHeader) + std::string(kTraceIdDigits, '0'));
     curl_slist* spanId = appendHeader(m_ownHeaders, std::string(kSpanIdHeader) + std::string(kSpanIdDigits, '0'));
     if (!traceId || !spanId || !appendHeader(m_ownHeaders, "X-B3-Sampled: 1"))
@@ -210,12 +228,58 @@ Status Transfer::addTraceHeaders(const RequestSpec& request) {
     return {};
 }
 
+Transfer::Varied Transfer::vary(RequestVariation& variation, std::uint64_t index) {
+    m_index = index;
+    m_requestBody.clear();
+    m_extraHeaders.clear();
+    if (!variation.prepare(index, m_requestBody, m_extraHeaders))
+        return Varied::Exhausted;
+    setBody();
+    return setExtraHeaders() ? Varied::Ready : Varied::Failed;
+}
+
+// The body is sent from the transfer's own buffer (no copy), which stays untouched until the next vary().
+void Transfer::setBody() {
+    CURL* easy = m_easy.get();
+    if (m_headRequest)
+        return;
+    if (m_requestBody.empty() && !m_alwaysBody) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L); // a custom method (CURLOPT_CUSTOMREQUEST) stays set
+        return;
+    }
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_requestBody.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, m_requestBody.data());
+}
+
+// The extra headers hang off the fixed ones' tail, replaced for every request while the transfer is idle (libcurl
+// reads the list only while it builds a request). "Name;" is libcurl's spelling of a header with an empty value:
+// "Name:" would remove the header instead.
+bool Transfer::setExtraHeaders() {
+    curl_slist_free_all(m_fixedTail->next);
+    m_fixedTail->next = nullptr;
+    std::string line;
+    for (const auto& [name, value] : m_extraHeaders) {
+        line.assign(name).append(value.empty() ? ";" : ": ").append(value);
+        if (!curl_slist_append(m_fixedTail, line.c_str()))
+            return false;
+    }
+    return true;
+}
+
+// Only a request that got its whole response has a body to show.
+void Transfer::report(RequestVariation& variation, const TransferOutcome& outcome) const {
+    const bool answered = outcome.error == ErrorKind::None || outcome.error == ErrorKind::HttpStatus;
+    variation.onResponse(m_index, outcome.status, outcome.error,
+                         answered ? std::string_view(m_responseBody) : std::string_view{});
+}
+
 void Transfer::begin(std::uint64_t seq, std::int64_t intendedNs, std::int64_t sentNs, SplitMix64& random) noexcept {
     m_seq = seq;
     m_intendedNs = intendedNs;
     m_sentNs = sentNs;
     m_bodyBytes = 0;
     m_bodyTooLarge = false;
+    m_responseBody.clear();
     m_cold.reset();
     m_instance.clear();
     if (!m_traceIdDigits)
@@ -268,14 +332,17 @@ RequestRecord Transfer::toRecord(const TransferOutcome& outcome) const {
     return record;
 }
 
-// The body is counted, never kept. Returning less than offered makes libcurl fail with CURLE_WRITE_ERROR.
-std::size_t Transfer::onBody(char*, std::size_t size, std::size_t count, void* self) {
+// The body is counted, and kept only for a variation that wants it. Returning less than offered makes libcurl fail
+// with CURLE_WRITE_ERROR.
+std::size_t Transfer::onBody(char* data, std::size_t size, std::size_t count, void* self) {
     auto* transfer = static_cast<Transfer*>(self);
     transfer->m_bodyBytes += size * count;
     if (transfer->m_maxBodyBytes > 0 && transfer->m_bodyBytes > transfer->m_maxBodyBytes) {
         transfer->m_bodyTooLarge = true;
         return 0;
     }
+    if (transfer->m_keepBody)
+        transfer->m_responseBody.append(data, size * count);
     return size * count;
 }
 

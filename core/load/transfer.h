@@ -1,7 +1,8 @@
 // Transfer: one reusable request slot of a load worker — a CURL easy handle whose options are set once for the
 // run's RequestSpec, and what is measured while its current request runs. Re-adding the same easy handle to the
 // worker's multi handle sends the next request, so nothing is allocated per request and keep-alive connections in
-// the multi handle's cache are reused. Owned and used by one worker thread.
+// the multi handle's cache are reused. With a RequestVariation each request gets its own body and extra headers
+// (vary()) and, when asked for, its response body is kept. Owned and used by one worker thread.
 #pragma once
 
 #include "common/result.h"
@@ -14,6 +15,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace faaswb::load {
 
@@ -39,7 +42,8 @@ class Transfer {
 
 public:
     explicit Transfer(Private) {}
-    // sharedHeaders: the worker's header list, used when no trace headers are sent; must outlive the transfer.
+    // sharedHeaders: the worker's header list, used when the transfer needs no list of its own (no trace headers,
+    // no variation); must outlive the transfer.
     static Result<std::unique_ptr<Transfer>> create(const RequestSpec& request, curl_slist* sharedHeaders,
                                                     bool traceHeaders);
     Transfer(const Transfer&) = delete;
@@ -53,6 +57,12 @@ public:
     TransferOutcome finish(CURLcode code, std::int64_t doneNs) const noexcept;
     RequestRecord toRecord(const TransferOutcome& outcome) const;
 
+    // With a RequestVariation, before begin(): asks it for request `index`'s body and extra headers and sets them.
+    enum class Varied { Ready, Exhausted, Failed /* out of memory */ };
+    Varied vary(RequestVariation& variation, std::uint64_t index);
+    // With a RequestVariation, once the request finished: hands it the outcome (and the body after a response).
+    void report(RequestVariation& variation, const TransferOutcome& outcome) const;
+
     std::uint64_t seq() const noexcept { return m_seq; }
     std::int64_t intendedNs() const noexcept { return m_intendedNs; }
     std::int64_t sentNs() const noexcept { return m_sentNs; }
@@ -64,16 +74,29 @@ public:
 
 private:
     Status configure(const RequestSpec& request, curl_slist* headers);
-    Status addTraceHeaders(const RequestSpec& request);
+    Status buildOwnHeaders(const RequestSpec& request, bool traceHeaders);
+    Status addTraceHeaders();
+    bool setExtraHeaders();
+    void setBody();
     void onHeaderLine(const char* line, std::size_t length);
     static std::size_t onBody(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* self);
 
     EasyHandle m_easy;
-    HeaderList m_ownHeaders; // with trace headers: per transfer, rewritten in place for every request
+    HeaderList m_ownHeaders; // with trace headers or a variation: per transfer, changed in place for every request
+    curl_slist* m_fixedTail = nullptr; // the last of m_ownHeaders' fixed headers; a variation's extras follow it
     char* m_traceIdDigits = nullptr;
     char* m_spanIdDigits = nullptr;
     std::uint64_t m_maxBodyBytes = 0;
+    bool m_keepBody = false; // the variation wants response bodies
+    bool m_headRequest = false;
+    bool m_alwaysBody = false; // POST sends a body even when it is empty
+
+    // A variation's request; capacity kept between requests.
+    std::uint64_t m_index = 0;
+    std::string m_requestBody;
+    std::vector<std::pair<std::string, std::string>> m_extraHeaders;
+    std::string m_responseBody;
 
     std::uint64_t m_seq = 0;
     std::int64_t m_intendedNs = 0;
