@@ -39,6 +39,7 @@ set(FAASWB_DEB_DEPENDS
     "libsqlite3-0 (>= 3.20.0)"
     "libyaml-cpp0.7 (>= 0.7.0)"
     "libssl3 (>= 3.0.0)"
+    "libpq5 (>= 9.2)"
     "zlib1g (>= 1:1.2.0)"
     "python3"
     "nodejs")

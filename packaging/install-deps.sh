@@ -9,6 +9,7 @@ packages=(
     cmake g++ make pkg-config ca-certificates
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
     libcurl4-openssl-dev libssl-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev zlib1g-dev
+    libpq-dev   # the batch scenario's PostgreSQL source (the build works without it, refusing postgres sources)
     sqlite3 python3 nodejs
     appstream desktop-file-utils
     fonts-dejavu-core

@@ -49,6 +49,12 @@ platform::FunctionSpec functionFor(const model::BenchmarkConfig& benchmark, cons
     spec.timeoutSeconds = benchmark.timeoutSeconds;
     spec.memory = benchmark.memory;
     spec.annotations = autoscalingAnnotations(benchmark.autoscaling);
+    if (scenario.type == model::ScenarioType::Eventing) {
+        // A fixed number of consumer instances, so the eventing driver can read every instance's counters.
+        const std::string consumers = std::to_string(scenario.eventing.consumers);
+        for (const char* key : {"min-scale", "max-scale", "initial-scale"})
+            spec.annotations[std::string("autoscaling.knative.dev/") + key] = consumers;
+    }
     spec.env = benchmark.env;
     return spec;
 }
@@ -71,19 +77,54 @@ load::HttpVersion httpVersion(const std::string& text) {
 
 } // namespace
 
+namespace {
+
+bool listsLanguage(const model::BenchmarkConfig& benchmark, const std::string& language) {
+    return std::find(benchmark.languages.begin(), benchmark.languages.end(), language) != benchmark.languages.end();
+}
+
+// The (benchmark, scenario) pairs of one base cell: the scenario as written, or one per sweep point.
+struct PointCell {
+    const model::BenchmarkConfig* benchmark;
+    const model::ScenarioConfig* scenario;
+    const model::SweepPoint* point;
+};
+
+std::vector<PointCell> pointCells(const model::ScenarioConfig& scenario, std::size_t benchmarkIndex,
+                                  const model::BenchmarkConfig& benchmark, const std::string& language) {
+    if (!scenario.sweep)
+        return {{&benchmark, &scenario, nullptr}};
+    std::vector<PointCell> cells;
+    for (const auto& point : scenario.sweep->points) {
+        const auto* copy = benchmarkIndex < point.benchmarks.size() ? &point.benchmarks[benchmarkIndex] : &benchmark;
+        if (listsLanguage(*copy, language))
+            cells.push_back({copy, point.scenario ? point.scenario.get() : &scenario, &point});
+    }
+    return cells;
+}
+
+} // namespace
+
 std::vector<CellPlan> planCells(const model::Experiment& experiment) {
     std::vector<CellPlan> cells;
-    for (const auto& benchmark : experiment.benchmarks)
+    for (std::size_t b = 0; b < experiment.benchmarks.size(); ++b) {
+        const auto& benchmark = experiment.benchmarks[b];
         for (const auto& language : benchmark.languages)
-            for (const auto& scenario : experiment.scenarios) {
-                CellPlan plan;
-                plan.cell = static_cast<int>(cells.size());
-                plan.benchmark = &benchmark;
-                plan.scenario = &scenario;
-                plan.language = language;
-                plan.function = functionFor(benchmark, language, scenario);
-                cells.push_back(std::move(plan));
-            }
+            for (const auto& scenario : experiment.scenarios)
+                for (const PointCell& point : pointCells(scenario, b, benchmark, language))
+                    for (int repeat = 0; repeat < std::max(1, scenario.repeat); ++repeat) {
+                        CellPlan plan;
+                        plan.cell = static_cast<int>(cells.size());
+                        plan.benchmark = point.benchmark;
+                        plan.scenario = point.scenario;
+                        plan.scenarioName = scenario.name;
+                        plan.language = language;
+                        plan.sweepPoint = point.point;
+                        plan.repeat = repeat;
+                        plan.function = functionFor(*point.benchmark, language, *point.scenario);
+                        cells.push_back(std::move(plan));
+                    }
+    }
     return cells;
 }
 
@@ -132,6 +173,52 @@ load::RequestSpec requestFor(const CellPlan& plan, const platform::Deployment& d
     return request;
 }
 
+namespace {
+
+// The type-specific settings, so a run's config_json says exactly what it ran (never a DSN: it may hold a password).
+void describeScenarioShape(nlohmann::json& s, const model::ScenarioConfig& scenario) {
+    using Type = model::ScenarioType;
+    switch (scenario.type) {
+    case Type::ColdStart:
+    case Type::PerfCost:
+        s["warm_requests"] = scenario.coldStart.warmRequests;
+        break;
+    case Type::Batch: {
+        const auto& batch = scenario.batch;
+        const bool postgres = batch.sourceKind == model::BatchConfig::SourceKind::Postgres;
+        s["batch"] = {{"source", postgres ? std::string("postgres") : batch.source},
+                      {"table", batch.table},
+                      {"batch_size", batch.batchSize},
+                      {"workers", batch.workers}};
+        if (batch.limit)
+            s["batch"]["limit"] = *batch.limit;
+        break;
+    }
+    case Type::WorkflowChain:
+        s["chain"] = {{"steps", scenario.chain.steps},
+                      {"mechanism", model::chainMechanismName(scenario.chain.mechanism)},
+                      {"payload_bytes", scenario.chain.payloadBytes},
+                      {"work_ms", scenario.chain.workMs},
+                      {"requests", scenario.chain.requests}};
+        break;
+    case Type::Eventing:
+        s["eventing"] = {{"triggers", scenario.eventing.triggers},
+                         {"consumers", scenario.eventing.consumers},
+                         {"payload_bytes", scenario.eventing.payloadBytes}};
+        break;
+    case Type::TraceReplay:
+        s["replay"] = {{"file", scenario.replay.file},
+                       {"function", scenario.replay.function},
+                       {"time_scale", scenario.replay.timeScale},
+                       {"seed", scenario.replay.seed}};
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+
 nlohmann::json describeCell(const CellPlan& plan, const model::Experiment& experiment) {
     const auto& scenario = *plan.scenario;
     nlohmann::json config = {
@@ -156,10 +243,17 @@ nlohmann::json describeCell(const CellPlan& plan, const model::Experiment& exper
     if (scenario.requests)
         s["requests"] = *scenario.requests;
     s["repetitions"] = scenario.repetitions;
+    s["repeat"] = scenario.repeat;
     s["poisson"] = scenario.poisson;
     for (const auto& stage : scenario.stages)
         s["stages"].push_back(
             {{"from_rps", stage.fromRps}, {"to_rps", stage.toRps}, {"for", formatDuration(stage.duration)}});
+    describeScenarioShape(s, scenario);
+    if (plan.function.memory)
+        config["function"]["memory"] = *plan.function.memory;
+    if (plan.sweepPoint)
+        config["sweep"] = {{"index", plan.sweepPoint->index}, {"values", plan.sweepPoint->values}};
+    config["repeat"] = plan.repeat;
     return config;
 }
 

@@ -29,10 +29,12 @@ struct CellResult {
     RunStatus status = RunStatus::Complete;
     std::string message;
     std::optional<load::LoadSummary> summary; // measured phase only (warm-up excluded)
+    analysis::RunMetricsReport metrics;       // scenario metrics and threshold outcomes
 };
 
 // The command line's exit code for a finished experiment: 130 when a cell was cancelled (or `cancelled` and nothing
-// ran), 3 when a cell failed or every request of a cell failed, else 0. Shared by the CLI and the GUI.
+// ran), 3 when a cell failed or every request of a cell failed, 4 when every cell ran but a threshold failed, else 0.
+// Shared by the CLI and the GUI.
 int exitCodeFor(const std::vector<CellResult>& results, bool cancelled = false);
 
 // Drops the spans of traces whose first span started before `since` (a trace source's slack brings the previous
@@ -48,7 +50,6 @@ public:
     std::vector<CellResult> run(const CancellationToken& cancel);
 
 private:
-    class CellExecution;
     const model::Experiment& m_experiment;
     platform::Platform& m_platform;
     RunnerOptions m_options;

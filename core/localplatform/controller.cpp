@@ -14,7 +14,9 @@ std::string kubeTimestamp(std::chrono::system_clock::time_point time) {
     return text;
 }
 
-std::string kubeNow() { return kubeTimestamp(std::chrono::system_clock::now()); }
+std::string kubeNow() {
+    return kubeTimestamp(std::chrono::system_clock::now());
+}
 
 Json previousConditions(const std::optional<Json>& object) {
     if (!object || !object->contains("status"))
@@ -31,15 +33,16 @@ Json condition(const std::string& type, const std::string& status, const std::st
         entry["message"] = message;
     if (previous.is_array())
         for (const Json& old : previous)
-            if (old.value("type", "") == type && old.value("status", "") == status &&
-                old.value("reason", "") == reason)
+            if (old.value("type", "") == type && old.value("status", "") == status && old.value("reason", "") == reason)
                 entry["lastTransitionTime"] = old.value("lastTransitionTime", entry["lastTransitionTime"]);
     return entry;
 }
 
 namespace {
 
-std::string serviceKey(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+std::string serviceKey(const std::string& ns, const std::string& name) {
+    return ns + "/" + name;
+}
 
 std::string revisionNameFor(const std::string& service, long generation) {
     char suffix[16];
@@ -73,7 +76,9 @@ Controller::Controller(boost::asio::io_context& io, ObjectStore& store, Gateway&
 
 Controller::~Controller() = default;
 
-void Controller::attach(Supervisor& supervisor) { m_impl->supervisor = &supervisor; }
+void Controller::attach(Supervisor& supervisor) {
+    m_impl->supervisor = &supervisor;
+}
 
 void Controller::start() {
     Impl& impl = *m_impl;
@@ -81,8 +86,7 @@ void Controller::start() {
     impl.store.onChange(resource("pods"), [&impl](const WatchEvent& event) { impl.onPodEvent(event); });
     impl.store.onChange(resource("brokers"), [&impl](const WatchEvent& event) { impl.onBrokerEvent(event); });
     impl.store.onChange(resource("triggers"), [&impl](const WatchEvent& event) { impl.onTriggerEvent(event); });
-    impl.store.onChange(resource("sinkbindings"),
-                        [&impl](const WatchEvent& event) { impl.onSinkBindingEvent(event); });
+    impl.store.onChange(resource("sinkbindings"), [&impl](const WatchEvent& event) { impl.onSinkBindingEvent(event); });
     impl.gateway.setDemandListener([&impl](const std::string& revision) { impl.onDemand(revision); });
     const TimePoint now = Clock::now();
     impl.nextStats = now + kBucketSize;
@@ -188,21 +192,18 @@ void Controller::Impl::createRevision(ServiceState& service, const Json& object,
     service.latestCreated = name;
 
     const Json labels = ownerLabels(revision);
-    Json configuration{{"metadata", {{"name", service.name}, {"labels", {{"serving.knative.dev/service",
-                                                                          service.name}}}}},
-                       {"spec", {{"template", object["spec"]["template"]}}}};
+    Json configuration{
+        {"metadata", {{"name", service.name}, {"labels", {{"serving.knative.dev/service", service.name}}}}},
+        {"spec", {{"template", object["spec"]["template"]}}}};
     if (!store.get(resource("configurations"), service.ns, service.name))
         (void)store.create(resource("configurations"), service.ns, configuration);
-    Json revisionObject{{"metadata",
-                         {{"name", name},
-                          {"labels", labels},
-                          {"annotations", revision.tmpl.annotations}}},
+    Json revisionObject{{"metadata", {{"name", name}, {"labels", labels}, {"annotations", revision.tmpl.annotations}}},
                         {"spec", object["spec"]["template"].value("spec", Json::object())}};
     (void)store.create(resource("revisions"), service.ns, revisionObject);
     Json pa{{"metadata", {{"name", name}, {"labels", labels}}},
-            {"spec", {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                                          {"name", name + "-deployment"}}},
-                      {"protocolType", "http1"}}}};
+            {"spec",
+             {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name + "-deployment"}}},
+              {"protocolType", "http1"}}}};
     (void)store.create(resource("podautoscalers"), service.ns, pa);
 
     const TimePoint now = Clock::now();
@@ -296,10 +297,12 @@ void Controller::Impl::writeServiceStatus(const ServiceState& service) {
              {"conditions", Json::array({condition("ConfigurationsReady", status, reason, message, previous),
                                          condition("Ready", status, reason, message, previous),
                                          condition("RoutesReady", status, reason, message, previous)})}};
+    if (latest != revisions.end() && supervisor)
+        annotateMemoryLimit(out, latest->second.tmpl, supervisor->memoryCgroup());
     if (!service.latestReady.empty()) {
         out["latestReadyRevisionName"] = service.latestReady;
-        out["traffic"] = Json::array(
-            {{{"revisionName", service.latestReady}, {"latestRevision", true}, {"percent", 100}}});
+        out["traffic"] =
+            Json::array({{{"revisionName", service.latestReady}, {"latestRevision", true}, {"percent", 100}}});
     }
     (void)store.updateStatus(resource("services"), service.ns, service.name, out);
 }
@@ -325,6 +328,8 @@ void Controller::Impl::writeRevisionStatus(const RevisionState& revision) {
                            condition("ContainerHealthy", status, reason, revision.failure, previous),
                            condition("Ready", status, reason, revision.failure, previous),
                            condition("ResourcesAvailable", status, reason, revision.failure, previous)})}};
+    if (supervisor)
+        annotateMemoryLimit(out, revision.tmpl, supervisor->memoryCgroup());
     (void)store.updateStatus(resource("revisions"), revision.ns, revision.name, out);
 }
 
@@ -337,19 +342,19 @@ void Controller::Impl::writePaStatus(const RevisionState& revision) {
     const char* active = pa.activity == PaActivity::Active     ? "True"
                          : pa.activity == PaActivity::Inactive ? "False"
                                                                : "Unknown";
-    Json out{{"observedGeneration", 1},
-             {"desiredScale", pa.desiredScale},
-             {"actualScale", pa.actualScale},
-             {"serviceName", revision.name},
-             {"metricsServiceName", revision.name + "-private"},
-             {"panic", revision.lastDecision && revision.lastDecision->panicMode},
-             {"activatorInPath", pa.activatorInPath},
-             {"conditions",
-              Json::array({condition("Active", active, pa.reason, "", previous),
-                           condition("Ready", active, pa.reason, "", previous),
-                           condition("SKSReady", "True", "", "", previous),
-                           condition("ScaleTargetInitialized", pa.scaleTargetInitialized ? "True" : "Unknown",
-                                     "", "", previous)})}};
+    Json out{
+        {"observedGeneration", 1},
+        {"desiredScale", pa.desiredScale},
+        {"actualScale", pa.actualScale},
+        {"serviceName", revision.name},
+        {"metricsServiceName", revision.name + "-private"},
+        {"panic", revision.lastDecision && revision.lastDecision->panicMode},
+        {"activatorInPath", pa.activatorInPath},
+        {"conditions",
+         Json::array(
+             {condition("Active", active, pa.reason, "", previous), condition("Ready", active, pa.reason, "", previous),
+              condition("SKSReady", "True", "", "", previous),
+              condition("ScaleTargetInitialized", pa.scaleTargetInitialized ? "True" : "Unknown", "", "", previous)})}};
     if (revision.lastDecision) {
         out["excessBurstCapacity"] = revision.lastDecision->excessBurstCapacity;
         out["desiredStablePods"] = revision.lastDecision->desiredStablePods;

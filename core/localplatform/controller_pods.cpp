@@ -17,7 +17,9 @@ std::string randomSuffix() {
     return suffix;
 }
 
-const char* phaseName(PodPhase phase) { return phase == PodPhase::Starting ? "Pending" : "Running"; }
+const char* phaseName(PodPhase phase) {
+    return phase == PodPhase::Starting ? "Pending" : "Running";
+}
 
 } // namespace
 
@@ -47,13 +49,13 @@ void Controller::Impl::startPod(RevisionState& revision) {
                 {"serving.knative.dev/configurationGeneration", std::to_string(revision.generation)},
                 {"serving.knative.dev/revision", revision.name},
                 {"app", revision.name}};
-    Json object{{"metadata", {{"name", name}, {"labels", labels}}},
-                {"spec",
-                 {{"containers", Json::array({{{"name", "user-container"}, {"image", revision.tmpl.image},
-                                               {"env", env}},
-                                              {{"name", "queue-proxy"}, {"image", "local/queue-proxy"}}})},
-                  {"nodeName", "local"}}},
-                {"status", {{"phase", "Pending"}}}};
+    Json object{
+        {"metadata", {{"name", name}, {"labels", labels}}},
+        {"spec",
+         {{"containers", Json::array({{{"name", "user-container"}, {"image", revision.tmpl.image}, {"env", env}},
+                                      {{"name", "queue-proxy"}, {"image", "local/queue-proxy"}}})},
+          {"nodeName", "local"}}},
+        {"status", {{"phase", "Pending"}}}};
     (void)store.create(resource("pods"), revision.ns, object);
 
     PodState& pod = pods[name];
@@ -63,7 +65,8 @@ void Controller::Impl::startPod(RevisionState& revision) {
     pod.createdAt = Clock::now();
     revision.pods.insert(name);
     writePodStatus(pod, "ContainerCreating");
-    InstanceSpec spec{name, revision.command, std::move(processEnv), config.stateDir + "/logs/" + name + ".log"};
+    InstanceSpec spec{name, revision.command, std::move(processEnv), config.stateDir + "/logs/" + name + ".log",
+                      revision.tmpl.memoryLimitBytes};
     if (auto started = supervisor->start(std::move(spec)); !started)
         onInstanceFailedLater(name, started.error().message);
 }

@@ -1,5 +1,6 @@
 #include "localplatform/revision_template.h"
 
+#include "kube/quantity.h"
 #include "localplatform/api_common.h"
 #include "localplatform/autoscaler_config.h"
 
@@ -129,6 +130,31 @@ Status readPorts(const json& container, RevisionTemplate& result) {
     return {};
 }
 
+// resources.limits.memory as bytes; the rest of resources (requests, cpu) has no effect here and is not checked.
+Status readMemoryLimit(const json& container, RevisionTemplate& result) {
+    const std::string path = kContainer + ".resources";
+    const auto resources = optionalObject(container, "resources", path);
+    if (!resources || !*resources)
+        return resources ? Status{} : Status(resources.error());
+    const auto limits = optionalObject(**resources, "limits", path + ".limits");
+    if (!limits || !*limits)
+        return limits ? Status{} : Status(limits.error());
+    const auto memory = (*limits)->find("memory");
+    if (memory == (*limits)->end() || memory->is_null())
+        return {};
+    const std::string memoryPath = path + ".limits.memory";
+    if (!memory->is_string() && !memory->is_number())
+        return fieldError(memoryPath, "must be a quantity such as 128Mi");
+    const std::string text = memory->is_string() ? memory->get<std::string>() : memory->dump();
+    const auto bytes = kube::bytes(text);
+    if (!bytes)
+        return fieldError(memoryPath, bytes.error().message);
+    if (*bytes < 1024 * 1024 || *bytes > 9.0e18)
+        return fieldError(memoryPath, "must be between 1Mi and 8Ei, got \"" + text + "\"");
+    result.memoryLimitBytes = static_cast<std::int64_t>(*bytes);
+    return {};
+}
+
 Status readContainer(const json& podSpec, RevisionTemplate& result) {
     const auto containers = podSpec.find("containers");
     if (containers == podSpec.end() || containers->is_null())
@@ -144,6 +170,8 @@ Status readContainer(const json& podSpec, RevisionTemplate& result) {
     if (result.image.empty())
         return fieldError(kContainer + ".image", "required");
     if (auto status = readEnv(container, result); !status)
+        return status;
+    if (auto status = readMemoryLimit(container, result); !status)
         return status;
     return readPorts(container, result);
 }

@@ -113,6 +113,8 @@ struct Instance {
     std::optional<Clock::time_point> readyAt;
     std::string killReason; // set when we killed it for not becoming ready: reported instead of the signal
     std::string lastProbeError;
+    std::unique_ptr<InstanceCgroup> cgroup; // kept across restarts, removed with the instance
+    std::int64_t oomKillsAtSpawn = 0;
     int restarts = 0;
     milliseconds nextBackoff = kFirstBackoff;
 };
@@ -139,6 +141,12 @@ public:
         return it == m_instances.end() ? nullptr : it->second;
     }
     std::size_t size() const { return m_instances.size(); }
+    const MemoryCgroupSupport& memoryCgroup() {
+        if (!m_memoryCgroup)
+            m_memoryCgroup = m_options.memoryCgroup ? *m_options.memoryCgroup : processMemoryCgroup();
+        return *m_memoryCgroup;
+    }
+    ~Impl() { removeCgroups(); }
 
 private:
     // Runs `body` only while the supervisor lives and `instance` still runs process `generation`.
@@ -170,6 +178,9 @@ private:
     void signalGroup(const Instance& instance, int signal) const;
     void failLater(const InstancePtr& instance, std::string reason);
     void drainStdout(Instance& instance);
+    std::string exitReason(const Instance& instance, int waitStatus) const;
+    // Removes the groups of gone instances; one whose last processes are still exiting waits for the next call.
+    void removeCgroups();
 
     asio::io_context& m_io;
     HttpClient& m_probes;
@@ -182,6 +193,8 @@ private:
     std::mutex m_pidsMutex;
     std::set<int> m_pids;
     std::atomic<bool> m_killedElsewhere{false};
+    std::optional<MemoryCgroupSupport> m_memoryCgroup;
+    std::vector<std::unique_ptr<InstanceCgroup>> m_goneCgroups;
 };
 
 Status Supervisor::Impl::start(InstanceSpec spec) {
@@ -197,6 +210,17 @@ Status Supervisor::Impl::start(InstanceSpec spec) {
     if (instance->logFd < 0) {
         failLater(instance, "cannot open the log file " + instance->spec.logPath + ": " + std::strerror(errno));
         return {};
+    }
+    if (instance->spec.memoryLimitBytes && memoryCgroup().enforceable()) {
+        static std::atomic<std::uint64_t> sequence{0}; // several supervisors of a process share the root
+        auto cgroup =
+            InstanceCgroup::create(memoryCgroup().root, instance->spec.name + "-" + std::to_string(++sequence),
+                                   *instance->spec.memoryLimitBytes);
+        if (!cgroup) {
+            failLater(instance, "cannot apply the memory limit: " + cgroup.error().message);
+            return {};
+        }
+        instance->cgroup = std::move(*cgroup);
     }
     spawn(instance);
     return {};
@@ -216,8 +240,9 @@ void Supervisor::Impl::spawn(const InstancePtr& instance) {
     instance->killReason.clear();
     instance->lastProbeError.clear();
     instance->spawnedAt = Clock::now();
-    auto spawned =
-        detail::spawnProcess(instance->spec.command, detail::instanceEnvironment(instance->spec.env), instance->logFd);
+    instance->oomKillsAtSpawn = instance->cgroup ? instance->cgroup->oomKills() : 0;
+    auto spawned = detail::spawnProcess(instance->spec.command, detail::instanceEnvironment(instance->spec.env),
+                                        instance->logFd, instance->cgroup ? instance->cgroup->procsFd() : -1);
     if (!spawned) {
         failLater(instance, spawned.error().message);
         return;
@@ -377,6 +402,10 @@ void Supervisor::Impl::exited(const InstancePtr& instance, int waitStatus) {
     const std::string name = instance->spec.name;
     if (m_killedElsewhere) {
         remove(instance);
+    } else if (execError && *execError < 0) {
+        const std::string group = instance->cgroup ? instance->cgroup->path() : "";
+        remove(instance);
+        m_listener.onInstanceFailed(name, "cannot join the memory cgroup " + group + ": " + std::strerror(-*execError));
     } else if (execError) {
         remove(instance);
         m_listener.onInstanceFailed(name,
@@ -385,8 +414,19 @@ void Supervisor::Impl::exited(const InstancePtr& instance, int waitStatus) {
         remove(instance);
         m_listener.onInstanceGone(name);
     } else {
-        crashed(instance, instance->killReason.empty() ? detail::describeExit(waitStatus) : instance->killReason);
+        crashed(instance, exitReason(*instance, waitStatus));
     }
+}
+
+// The memory limit first: a process it killed may also have missed its readiness deadline on the way.
+std::string Supervisor::Impl::exitReason(const Instance& instance, int waitStatus) const {
+    if (instance.cgroup && instance.cgroup->oomKills() > instance.oomKillsAtSpawn)
+        return describeMemoryKill(instance.cgroup->limitBytes());
+    return instance.killReason.empty() ? detail::describeExit(waitStatus) : instance.killReason;
+}
+
+void Supervisor::Impl::removeCgroups() {
+    std::erase_if(m_goneCgroups, [](const std::unique_ptr<InstanceCgroup>& cgroup) { return cgroup->remove(); });
 }
 
 void Supervisor::Impl::crashed(const InstancePtr& instance, const std::string& reason) {
@@ -445,6 +485,9 @@ void Supervisor::Impl::remove(const InstancePtr& instance, bool dropConnections)
     if (instance->logFd >= 0)
         ::close(instance->logFd);
     instance->logFd = -1;
+    if (instance->cgroup)
+        m_goneCgroups.push_back(std::move(instance->cgroup));
+    removeCgroups();
     m_instances.erase(instance->spec.name);
 }
 
@@ -544,6 +587,17 @@ int Supervisor::restartCount(const std::string& name) const {
 
 std::size_t Supervisor::size() const {
     return m_impl->size();
+}
+
+const MemoryCgroupSupport& Supervisor::memoryCgroup() const {
+    return m_impl->memoryCgroup();
+}
+
+std::optional<std::string> Supervisor::cgroupPath(const std::string& name) const {
+    const auto instance = m_impl->find(name);
+    if (!instance || !instance->cgroup)
+        return std::nullopt;
+    return instance->cgroup->path();
 }
 
 } // namespace faaswb::localplatform

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "localplatform/memory_cgroup.h"
 
 #include <chrono>
 #include <cstdint>
@@ -49,6 +50,9 @@ struct InstanceSpec {
     InstanceCommand command;
     std::vector<std::pair<std::string, std::string>> env; // added to the minimal environment (PATH, HOME, LANG, PORT=0)
     std::string logPath;                                  // stdout after the port line and stderr are appended here
+    // Enforced through a cgroup v2 group of the instance's own (memory_cgroup.h) where the supervisor's
+    // memoryCgroup() is enforceable; ignored otherwise (the controller reports why on the Service).
+    std::optional<std::int64_t> memoryLimitBytes = std::nullopt;
 };
 
 struct SupervisorOptions {
@@ -58,6 +62,8 @@ struct SupervisorOptions {
     int maxRestarts = 20; // then the instance is given up (onFailed) rather than restarted forever
     // Exit detection through pidfd_open (Linux >= 5.3); false polls waitpid every 50 ms, as happens on older kernels.
     bool useExitPidfd = true;
+    // Where instance memory groups go; nullopt: processMemoryCgroup(), detected when first needed.
+    std::optional<MemoryCgroupSupport> memoryCgroup;
 };
 
 struct InstanceUsage {
@@ -74,7 +80,8 @@ public:
     // The process died without terminate(): it is not ready any more and will be restarted after the backoff.
     // restartCount: restarts so far, not counting the one this crash schedules (the first crash reports 0; after
     // it, restartCount(name) is 1). reason: "exited with code 3", "killed by signal 9 (Killed)", or why it was
-    // killed while starting.
+    // killed while starting, or "killed by the memory limit (memory.max N bytes)" when its cgroup's
+    // memory.events counted an OOM kill.
     virtual void onInstanceCrashed(const std::string& name, const std::string& reason, int restartCount) = 0;
     // After terminate(): the process is gone.
     virtual void onInstanceGone(const std::string& name) = 0;
@@ -101,6 +108,10 @@ public:
     std::optional<int> pid(const std::string& name) const;
     int restartCount(const std::string& name) const;
     std::size_t size() const;
+    // Whether memory limits are enforced here (options.memoryCgroup or the process-wide detection). Platform thread.
+    const MemoryCgroupSupport& memoryCgroup() const;
+    // The instance's cgroup directory, when it has a memory limit that is enforced.
+    std::optional<std::string> cgroupPath(const std::string& name) const;
 
 private:
     class Impl;

@@ -80,9 +80,24 @@ Result<void> makePipe(Pipe& pipe) {
     ::_exit(127);
 }
 
+// Moves the calling (child) process into the cgroup whose cgroup.procs is open as `procsFd`: its pid in decimal.
+// Async-signal-safe (no allocation); false with errno set when the kernel refuses.
+bool joinCgroup(int procsFd) {
+    char digits[24];
+    char* end = digits + sizeof digits;
+    char* begin = end;
+    for (auto pid = static_cast<unsigned long>(::getpid()); begin == end || pid != 0; pid /= 10)
+        *--begin = static_cast<char>('0' + pid % 10);
+    return ::write(procsFd, begin, static_cast<std::size_t>(end - begin)) == end - begin;
+}
+
 // Runs in the forked child: async-signal-safe calls only (no allocation, no locks).
 [[noreturn]] void execChild(const char* program, char* const* argv, char* const* envp, pid_t parent, int stdinFd,
-                            int stdoutFd, int stderrFd, int errorFd) {
+                            int stdoutFd, int stderrFd, int errorFd, int cgroupProcsFd) {
+    // First, so nothing the child allocates is charged outside the limit. A negative errno tells the parent that
+    // joining failed rather than exec.
+    if (cgroupProcsFd >= 0 && !joinCgroup(cgroupProcsFd))
+        childFail(errorFd, -(errno != 0 ? errno : EIO));
     ::setpgid(0, 0);
     // The parent may have died between fork and prctl; then no signal would ever come.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
@@ -147,7 +162,7 @@ std::vector<std::string> instanceEnvironment(const std::vector<std::pair<std::st
 }
 
 Result<SpawnedProcess> spawnProcess(const InstanceCommand& command, const std::vector<std::string>& environment,
-                                    int logFd) {
+                                    int logFd, int cgroupProcsFd) {
     Pipe out;
     Pipe execError;
     if (auto made = makePipe(out); !made)
@@ -175,7 +190,7 @@ Result<SpawnedProcess> spawnProcess(const InstanceCommand& command, const std::v
     const pid_t pid = ::fork();
     if (pid == 0)
         execChild(program.c_str(), argv.data(), envp.data(), parent, devNull.get(), out.write.get(), logFd,
-                  execError.write.get());
+                  execError.write.get(), cgroupProcsFd);
     const int forkError = errno;
     ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (pid < 0)

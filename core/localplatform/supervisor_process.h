@@ -23,10 +23,12 @@ struct SpawnedProcess {
 std::vector<std::string> instanceEnvironment(const std::vector<std::pair<std::string, std::string>>& extra);
 
 // Forks and execs `command` (no shell): stdin /dev/null, stdout a pipe to us, stderr to `logFd`, no other fds.
+// cgroupProcsFd >= 0: the child first writes its pid there (joins that cgroup) and fails if the kernel refuses.
 Result<SpawnedProcess> spawnProcess(const InstanceCommand& command, const std::vector<std::string>& environment,
-                                    int logFd);
+                                    int logFd, int cgroupProcsFd = -1);
 
-// The errno the child wrote before exec failed, if it did. Reads the non-blocking pipe once.
+// The errno the child wrote before exec failed, if it did; negative (-errno) when joining the cgroup failed.
+// Reads the non-blocking pipe once.
 std::optional<int> readExecError(int fd);
 
 // "exited with code 3", "killed by signal 9 (Killed)".

@@ -251,7 +251,23 @@ Result<Deployment> KnativeAdapter::deploy(const FunctionSpec& spec, const Cancel
     auto ready = waitReady(spec.name, cancel);
     if (!ready)
         return ready.error();
-    return deploymentFrom(spec.name, *ready, createdByUs);
+    auto deployment = deploymentFrom(spec.name, *ready, createdByUs);
+    if (deployment && spec.memory)
+        noteMemoryEnforcement(*deployment, *ready);
+    return deployment;
+}
+
+// The local platform says on the Service's status whether it could enforce the memory limit (cgroup v2); a real
+// cluster's kubelet always enforces container limits.
+void KnativeAdapter::noteMemoryEnforcement(Deployment& deployment, const json& service) const {
+    const std::string verdict = kube::stringAtPath(service, {"status", "annotations", "faaswb.dev/memory-limit"});
+    if (!verdict.empty()) {
+        deployment.memoryEnforced = verdict.starts_with("enforced");
+        deployment.memoryNote = verdict;
+    } else if (!m_options.localImages) {
+        deployment.memoryEnforced = true;
+        deployment.memoryNote = "enforced by the kubelet (container memory limit)";
+    }
 }
 
 } // namespace faaswb::platform

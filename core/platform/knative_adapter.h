@@ -58,6 +58,9 @@ public:
                                                    std::function<void(const ScaleSample&)> sink) override;
     Result<std::vector<PodMetricsSample>> podMetrics(const Deployment& deployment) override;
     Result<std::vector<trace::Span>> fetchSpans(const TimeWindow& window) override;
+    // Ready pods of the deployment's revision: http://127.0.0.1:<status.faaswb.port> on the local platform, else
+    // http://<podIP>:<user-container port> (reachable from inside the cluster, where chain steps call each other).
+    Result<std::vector<std::string>> instanceUrls(const Deployment& deployment) override;
     Eventing* eventing() override { return m_options.eventingImpl.get(); }
 
     // The image a spec deploys with, or InvalidInput when it exists only on the local platform.
@@ -72,6 +75,7 @@ private:
                                                     bool& createdByUs);
     Result<nlohmann::json> waitReady(const std::string& name, const CancellationToken& cancel);
     Result<Deployment> deploymentFrom(const std::string& name, const nlohmann::json& service, bool createdByUs) const;
+    void noteMemoryEnforcement(Deployment& deployment, const nlohmann::json& service) const;
     Result<int> countPods(const std::string& selector, const CancellationToken& cancel) const;
     Status waitNoPods(const std::string& selector, std::chrono::milliseconds timeout, const CancellationToken& cancel,
                       const std::string& what, const std::string& hint);

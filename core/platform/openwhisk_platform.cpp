@@ -125,6 +125,7 @@ bool OpenWhiskPlatform::supports(Capability capability) const {
     case Capability::WatchScale:
     case Capability::PodMetrics:
     case Capability::Eventing:
+    case Capability::InstanceUrls:
         return false;
     }
     return false;

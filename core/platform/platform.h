@@ -41,6 +41,10 @@ struct Deployment {
     load::RequestAuth auth;     // how load requests authenticate (secrets: never logged or stored)
     bool skipTlsVerify = false; // the platform's insecureSkipTlsVerify also covers its endpoints
     bool createdByUs = false;   // teardown removes only what we created
+    // Whether the platform enforces FunctionSpec::memory on the instances: nullopt = unknown (or no limit asked),
+    // false with `memoryNote` saying why not ("not enforceable here: cgroup v2 memory controller not available").
+    std::optional<bool> memoryEnforced;
+    std::string memoryNote;
 };
 
 struct PlatformInfo {
@@ -69,7 +73,7 @@ struct PodMetricsSample {
     std::optional<std::int64_t> memoryBytes;
 };
 
-enum class Capability { Deploy, ForceColdStart, WatchScale, PodMetrics, Traces, Eventing };
+enum class Capability { Deploy, ForceColdStart, WatchScale, PodMetrics, Traces, Eventing, InstanceUrls };
 
 // Knative Eventing objects an experiment sets up (platform-facts §3). Names are DNS labels in the platform's namespace.
 struct BrokerSpec {
@@ -135,6 +139,11 @@ public:
                                                            std::function<void(const ScaleSample&)> sink) = 0;
     virtual Result<std::vector<PodMetricsSample>> podMetrics(const Deployment& deployment) = 0;
     virtual Result<std::vector<trace::Span>> fetchSpans(const TimeWindow& window) = 0;
+    // Direct URLs of a deployment's ready instances, bypassing gateway, activator and queue-proxy (workflow-chain
+    // "direct" handover). Only with supports(Capability::InstanceUrls).
+    virtual Result<std::vector<std::string>> instanceUrls(const Deployment& /*deployment*/) {
+        return Error{ErrorCode::Platform, "this platform does not expose instance addresses"};
+    }
     // Null when the platform has no eventing (supports(Capability::Eventing) is false). Owned by the platform.
     virtual Eventing* eventing() { return nullptr; }
 };

@@ -3,7 +3,9 @@
 // For each event it answers the event id and the delivery latency: arrival time minus the `faaswbsentus` extension
 // (epoch microseconds, set by 710.event-producer), or minus `sent_us` in the data; null when neither is there.
 // Latency across hosts includes their clock offset. A plain JSON event (no CloudEvent) may carry `id` (and
-// `sent_us`) itself. Per-process counters are answered for {"stats": true}; "reset": true zeroes them after reading.
+// `sent_us`) itself. Per-process counters are answered for {"stats": true}; "reset": true zeroes them after reading,
+// "deliveries": true adds the deliveries since the last reset as [id, latency_us] pairs in arrival order (the first
+// kMaxDeliveries; `deliveries_dropped` counts the rest), so a caller can merge instances and take percentiles.
 // Ids are remembered up to kMaxRememberedIds, oldest forgotten first, so memory stays bounded on a long run.
 #include "function_api.h"
 
@@ -16,11 +18,14 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace {
 
 constexpr std::size_t kMaxRememberedIds = 1'000'000;
 constexpr std::size_t kMaxIdChars = 1024;
+constexpr std::size_t kMaxDeliveries = 200'000;
 
 using faaswb::bench::InvalidInput;
 using Json = nlohmann::json;
@@ -48,10 +53,14 @@ public:
             remember(id);
         if (latencyUs)
             addLatency(*latencyUs);
+        if (m_deliveries.size() < kMaxDeliveries)
+            m_deliveries.emplace_back(id, latencyUs);
+        else
+            ++m_deliveriesDropped;
         return {duplicate, m_received};
     }
 
-    Json snapshot(bool reset) {
+    Json snapshot(bool reset, bool withDeliveries) {
         const std::lock_guard lock(m_mutex);
         const Json optionalMin = m_latencies ? Json(m_latencyMin) : Json();
         const Json optionalMax = m_latencies ? Json(m_latencyMax) : Json();
@@ -61,6 +70,10 @@ public:
             {"duplicates", m_duplicates},
             {"unique", m_received - m_duplicates},
             {"latency_us", {{"count", m_latencies}, {"min", optionalMin}, {"max", optionalMax}, {"mean", mean}}}};
+        if (withDeliveries) {
+            stats["deliveries"] = deliveriesJson();
+            stats["deliveries_dropped"] = m_deliveriesDropped;
+        }
         if (reset)
             clear();
         return stats;
@@ -69,8 +82,17 @@ public:
 private:
     void clear() {
         m_received = m_duplicates = m_latencies = m_latencySum = m_latencyMin = m_latencyMax = 0;
+        m_deliveriesDropped = 0;
         m_seen.clear();
         m_order.clear();
+        m_deliveries.clear();
+    }
+
+    Json deliveriesJson() const {
+        Json list = Json::array();
+        for (const auto& [id, latency] : m_deliveries)
+            list.push_back(Json::array({id, latency ? Json(*latency) : Json()}));
+        return list;
     }
 
     void remember(const std::string& id) {
@@ -104,6 +126,8 @@ private:
     std::int64_t m_latencyMax = 0;
     std::unordered_set<std::string> m_seen;
     std::deque<std::string> m_order;
+    std::vector<std::pair<std::string, std::optional<std::int64_t>>> m_deliveries; // arrival order, bounded
+    std::int64_t m_deliveriesDropped = 0;
 };
 
 Counters& counters() {
@@ -153,7 +177,7 @@ Json handler(const Json& event, faaswb::bench::Context&) {
     const std::int64_t arrivedUs = epochUs();
     faaswb::bench::requireObject(event);
     if (flag(event, "stats"))
-        return counters().snapshot(flag(event, "reset"));
+        return counters().snapshot(flag(event, "reset"), flag(event, "deliveries"));
     const Json* attributes = nullptr;
     if (event.contains("_cloudevent") && !event["_cloudevent"].is_null()) {
         attributes = &event["_cloudevent"];

@@ -3,12 +3,15 @@
 // For each event it answers the event id and the delivery latency: arrival time minus the `faaswbsentus` extension
 // (epoch microseconds, set by 710.event-producer), or minus `sent_us` in the data; null when neither is there.
 // Latency across hosts includes their clock offset. A plain JSON event (no CloudEvent) may carry `id` (and
-// `sent_us`) itself. Per-process counters are answered for {"stats": true}; "reset": true zeroes them after reading.
+// `sent_us`) itself. Per-process counters are answered for {"stats": true}; "reset": true zeroes them after reading,
+// "deliveries": true adds the deliveries since the last reset as [id, latency_us] pairs in arrival order (the first
+// MAX_DELIVERIES; `deliveries_dropped` counts the rest), so a caller can merge instances and take percentiles.
 // Ids are remembered up to MAX_REMEMBERED_IDS, oldest forgotten first, so memory stays bounded on a long run.
 'use strict';
 
 const MAX_REMEMBERED_IDS = 1000000;
 const MAX_ID_CHARS = 1024;
+const MAX_DELIVERIES = 200000;
 
 const epochUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
@@ -16,6 +19,7 @@ const epochUs = () => Math.round((performance.timeOrigin + performance.now()) * 
 function freshCounters() {
     return {
         received: 0, duplicates: 0, latencies: 0, latencySum: 0, latencyMin: null, latencyMax: null, seen: new Set(),
+        deliveries: [], deliveriesDropped: 0,
     };
 }
 
@@ -43,10 +47,15 @@ function record(id, latencyUs) {
         counters.latencyMin = counters.latencyMin === null ? latencyUs : Math.min(counters.latencyMin, latencyUs);
         counters.latencyMax = counters.latencyMax === null ? latencyUs : Math.max(counters.latencyMax, latencyUs);
     }
+    if (counters.deliveries.length < MAX_DELIVERIES) {
+        counters.deliveries.push([id, latencyUs]);
+    } else {
+        counters.deliveriesDropped++;
+    }
     return { duplicate, received: counters.received };
 }
 
-function snapshot(reset) {
+function snapshot(reset, withDeliveries) {
     const c = counters;
     const stats = {
         received: c.received,
@@ -59,6 +68,10 @@ function snapshot(reset) {
             mean: c.latencies ? Math.floor(c.latencySum / c.latencies + 0.5) : null,
         },
     };
+    if (withDeliveries) {
+        stats.deliveries = c.deliveries.slice();
+        stats.deliveries_dropped = c.deliveriesDropped;
+    }
     if (reset) {
         counters = freshCounters();
     }
@@ -109,7 +122,7 @@ exports.handler = (event) => {
         throw new TypeError('expected a JSON object');
     }
     if (flag(event, 'stats')) {
-        return snapshot(flag(event, 'reset'));
+        return snapshot(flag(event, 'reset'), flag(event, 'deliveries'));
     }
     const attributes = event._cloudevent === undefined || event._cloudevent === null ? null : event._cloudevent;
     if (attributes !== null && (typeof attributes !== 'object' || Array.isArray(attributes))) {

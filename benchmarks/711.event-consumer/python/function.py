@@ -5,8 +5,10 @@ For each event it answers the event id and the delivery latency: arrival time mi
 across hosts includes their clock offset. A plain JSON event (no CloudEvent) may carry `id` (and `sent_us`) itself.
 
 Per-process counters — events received, duplicates (an id seen before), latency count/min/max/mean — are answered
-for {"stats": true}; add "reset": true to zero them after reading. Ids are remembered up to MAX_REMEMBERED_IDS,
-oldest forgotten first, so memory stays bounded on a long run.
+for {"stats": true}; add "reset": true to zero them after reading, and "deliveries": true for the deliveries since
+the last reset as [id, latency_us] pairs in arrival order (the first MAX_DELIVERIES; `deliveries_dropped` counts the
+rest), so a caller can merge instances and take percentiles. Ids are remembered up to MAX_REMEMBERED_IDS, oldest
+forgotten first, so memory stays bounded on a long run.
 """
 
 import collections
@@ -16,6 +18,7 @@ import time
 
 MAX_REMEMBERED_IDS = 1_000_000
 MAX_ID_CHARS = 1024
+MAX_DELIVERIES = 200_000
 
 
 def epoch_us():
@@ -38,6 +41,8 @@ class Counters:
         self.latency_max = None
         self.seen = set()
         self.order = collections.deque()
+        self.deliveries = []
+        self.deliveries_dropped = 0
 
     def record(self, event_id, latency_us):
         with self._lock:
@@ -49,6 +54,10 @@ class Counters:
                 self._remember(event_id)
             if latency_us is not None:
                 self._add_latency(latency_us)
+            if len(self.deliveries) < MAX_DELIVERIES:
+                self.deliveries.append([event_id, latency_us])
+            else:
+                self.deliveries_dropped += 1
             return duplicate, self.received
 
     def _remember(self, event_id):
@@ -63,7 +72,7 @@ class Counters:
         self.latency_min = latency_us if self.latency_min is None else min(self.latency_min, latency_us)
         self.latency_max = latency_us if self.latency_max is None else max(self.latency_max, latency_us)
 
-    def snapshot(self, reset):
+    def snapshot(self, reset, with_deliveries=False):
         with self._lock:
             mean = self.latency_sum / self.latencies if self.latencies else None
             stats = {
@@ -73,6 +82,9 @@ class Counters:
                 'latency_us': {'count': self.latencies, 'min': self.latency_min, 'max': self.latency_max,
                                'mean': None if mean is None else math.floor(mean + 0.5)},
             }
+            if with_deliveries:
+                stats['deliveries'] = list(self.deliveries)
+                stats['deliveries_dropped'] = self.deliveries_dropped
             if reset:
                 self._reset()
             return stats
@@ -118,7 +130,7 @@ def handler(event, context=None):
     if not isinstance(event, dict):
         raise TypeError('expected a JSON object')
     if flag(event, 'stats'):
-        return COUNTERS.snapshot(reset=flag(event, 'reset'))
+        return COUNTERS.snapshot(reset=flag(event, 'reset'), with_deliveries=flag(event, 'deliveries'))
     attributes = event.get('_cloudevent')
     if attributes is not None and not isinstance(attributes, dict):
         raise TypeError('_cloudevent must be an object')

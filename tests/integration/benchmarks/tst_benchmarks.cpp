@@ -6,6 +6,7 @@
 #include "testutils.h"
 #include "wrapper_support.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -210,6 +211,53 @@ private slots:
         QCOMPARE(span.value("kind", ""), std::string("SERVER"));
         QCOMPARE(span["localEndpoint"].value("serviceName", ""), std::string("000.noop"));
         QVERIFY(span.value("id", "").size() == 16 && span.value("duration", 0) > 0);
+    }
+
+    void consumerDeliveries_data() { tracing_data(); }
+
+    // 711.event-consumer's stats with "deliveries": every delivery since the reset as [id, latency_us] in arrival
+    // order (the eventing scenario merges instances and takes percentiles from them); absent unless asked for.
+    void consumerDeliveries() {
+        QFETCH(QString, language);
+        const auto server = startWrapper(QStringLiteral("711.event-consumer"), language);
+        if (!server)
+            return;
+        Client client(server->baseUrl());
+        const auto event = [&](const QByteArray& id, const QByteArray& sentUs) {
+            std::map<QByteArray, QByteArray> headers{{"Content-Type", kJson},
+                                                     {"ce-specversion", "1.0"},
+                                                     {"ce-id", id},
+                                                     {"ce-source", "/faaswb/tests"},
+                                                     {"ce-type", "dev.faaswb.benchmark"}};
+            if (!sentUs.isEmpty())
+                headers["ce-faaswbsentus"] = sentUs;
+            return client.post(R"({"sequence": 1})", headers).status;
+        };
+        const QByteArray sentUs = QByteArray::number(QDateTime::currentMSecsSinceEpoch() * 1000);
+        QCOMPARE(event("e-1", sentUs), 200);
+        QCOMPARE(event("e-2", {}), 200);
+        QCOMPARE(event("e-1", sentUs), 200);
+        const Reply plain = client.postJson({{"stats", true}});
+        QVERIFY2(plain.status == 200 && !plain.bodyJson()["result"].contains("deliveries"),
+                 plain.describe().constData());
+        const Reply stats = client.postJson({{"stats", true}, {"deliveries", true}, {"reset", true}});
+        QVERIFY2(stats.status == 200, stats.describe().constData());
+        const json answer = stats.bodyJson();
+        const json& result = answer["result"];
+        QCOMPARE(result["received"], json(3));
+        QCOMPARE(result["duplicates"], json(1));
+        QCOMPARE(result["deliveries_dropped"], json(0));
+        const json& deliveries = result["deliveries"];
+        QVERIFY2(deliveries.is_array() && deliveries.size() == 3, stats.describe().constData());
+        QCOMPARE(deliveries[0][0], json("e-1"));
+        QCOMPARE(deliveries[1][0], json("e-2"));
+        QCOMPARE(deliveries[2][0], json("e-1"));
+        QVERIFY(deliveries[0][1].is_number_integer() && deliveries[0][1].get<qint64>() >= 0);
+        QVERIFY(deliveries[1][1].is_null()); // no send time, no latency
+        const Reply after = client.postJson({{"stats", true}, {"deliveries", true}});
+        QCOMPARE(after.bodyJson()["result"]["deliveries"], json::array());
+        const Reply invalid = client.postJson({{"stats", true}, {"deliveries", "yes"}});
+        QVERIFY2(invalid.status == 400, invalid.describe().constData());
     }
 
 private:

@@ -34,7 +34,7 @@ echo "$fields"
 grep -qx "Package: faas-workbench" <<<"$fields" || fail "Package field"
 grep -qx "Version: $version" <<<"$fields" || fail "Version field"
 grep -qx "Section: devel" <<<"$fields" || fail "Section field"
-for dep in libqt6widgets6 libqt6charts6 libqt6svg6 libcurl4 libsqlite3-0 libyaml-cpp0.7 libssl3 zlib1g python3 nodejs; do
+for dep in libqt6widgets6 libqt6charts6 libqt6svg6 libcurl4 libsqlite3-0 libyaml-cpp0.7 libssl3 libpq5 zlib1g python3 nodejs; do
     grep -q "[ ,]$dep\b" <<<"$fields" || fail "Depends lacks $dep"
 done
 

@@ -1,0 +1,184 @@
+// The load-driven scenarios end to end on an embedded local platform: their summary metrics are present, consistent
+// and sane, sweeps and repeats make one run each, and thresholds decide the exit code.
+#include "engine/runner.h"
+#include "model/experiment_loader.h"
+#include "platform/local_platform.h"
+#include "test_daemon.h"
+#include "testutils.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <mutex>
+
+using namespace faaswb;
+
+namespace {
+
+class MetricsObserver final : public engine::RunObserver {
+public:
+    void onRunStarted(const engine::RunDescription& d) override {
+        std::lock_guard lock(m_mutex);
+        started.push_back(d);
+    }
+    void onRunMetrics(int, const analysis::RunMetricsReport& report) override {
+        std::lock_guard lock(m_mutex);
+        reports.push_back(report);
+    }
+    std::vector<engine::RunDescription> started;
+    std::vector<analysis::RunMetricsReport> reports;
+
+private:
+    std::mutex m_mutex;
+};
+
+std::optional<double> metric(const analysis::RunMetricsReport& report, const std::string& name) {
+    for (const auto& value : report.metrics)
+        if (value.name == name)
+            return value.value;
+    return std::nullopt;
+}
+
+bool hasMetric(const analysis::RunMetricsReport& report, const std::string& name) {
+    return std::any_of(report.metrics.begin(), report.metrics.end(), [&](const auto& m) { return m.name == name; });
+}
+
+model::Experiment experimentFrom(const std::string& benchmarks, const std::string& scenarios) {
+    const std::string yaml = "name: scenario-core\nplatform: local\n"
+                             "platforms:\n  local: {type: local, autoscaler: {stable-window: 6s, "
+                             "scale-to-zero-grace-period: 1s}}\n"
+                             "benchmarks:\n" +
+                             benchmarks + "scenarios:\n" + scenarios;
+    auto report = model::loadExperimentText(yaml, "scenario-core.yaml");
+    if (!report.experiment) {
+        for (const auto& issue : report.issues)
+            qWarning("%s", issue.format().c_str());
+        qFatal("test experiment does not validate");
+    }
+    return *report.experiment;
+}
+
+} // namespace
+
+class TestScenarioCore : public QObject {
+    Q_OBJECT
+
+    struct Outcome {
+        std::vector<engine::CellResult> results;
+        std::unique_ptr<MetricsObserver> observer = std::make_unique<MetricsObserver>();
+    };
+
+    Outcome run(const model::Experiment& experiment) {
+        Outcome outcome;
+        engine::Runner runner(experiment, *m_platform);
+        runner.addObserver(outcome.observer.get());
+        CancellationToken cancel;
+        outcome.results = runner.run(cancel);
+        return outcome;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_state.isValid());
+        auto config = *experimentFrom("  - {id: 000.noop, languages: [cpp]}\n",
+                                      "  - {name: w, type: warm-latency, rate: 1, duration: 1s}\n")
+                           .findPlatform("local");
+        auto created = platform::createLocalPlatform(config, test::testDaemonOptions(m_state.path()));
+        QVERIFY2(created, created ? "" : created.error().message.c_str());
+        m_platform = std::move(created).value();
+    }
+
+    // A grid of two rates x two repeats: four runs, each with its sweep values and repeat, each with the common
+    // metrics; a threshold no run can meet fails every run and the exit code says so.
+    void sweepRepeatsAndThresholds() {
+        const auto experiment =
+            experimentFrom("  - {id: 000.noop, languages: [cpp]}\n",
+                           "  - {name: warm, type: warm-latency, rate: 10, duration: 1s, repeat: 2,\n"
+                           "     sweep: {grid: {rate: [20, 40]}}, thresholds: ['p99 < 1us', 'error_rate < 50%']}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(4));
+        QCOMPARE(outcome.observer->started.size(), std::size_t(4));
+        QCOMPARE(outcome.observer->started[0].sweep["values"]["rate"].get<double>(), 20.0);
+        QCOMPARE(outcome.observer->started[1].repeat, 1);
+        QCOMPARE(outcome.observer->started[2].sweep["values"]["rate"].get<double>(), 40.0);
+        for (const auto& result : outcome.results) {
+            QCOMPARE(result.status, engine::RunStatus::Complete);
+            QVERIFY(metric(result.metrics, "p50").value_or(0) > 0);
+            QCOMPARE(metric(result.metrics, "error_rate").value_or(-1), 0.0);
+            QVERIFY(metric(result.metrics, "max_pods").value_or(0) >= 1);
+            QCOMPARE(result.metrics.thresholds.size(), std::size_t(2));
+            QVERIFY(!result.metrics.thresholds[0].passed); // no request takes under a microsecond
+            QVERIFY(result.metrics.thresholds[1].passed);
+        }
+        // 40 req/s for 1 s measures about twice the requests of 20 req/s.
+        QVERIFY(metric(outcome.results[2].metrics, "requests").value_or(0) >
+                1.5 * metric(outcome.results[0].metrics, "requests").value_or(0));
+        QCOMPARE(engine::exitCodeFor(outcome.results), static_cast<int>(ErrorCode::ThresholdFailed));
+        QCOMPARE(outcome.observer->reports.size(), std::size_t(4));
+    }
+
+    // The Python wrapper's first request imports and starts the interpreter: cold is slower than warm, and the
+    // local platform's traces split the cold requests into the wait for an instance and the handler.
+    void coldStartComparesColdAndWarm() {
+        const auto experiment = experimentFrom("  - {id: 000.noop, languages: [python]}\n",
+                                               "  - {name: cold, type: cold-start, repetitions: 2, warmRequests: 3}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(1));
+        const auto& result = outcome.results[0];
+        QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
+        const auto cold = metric(result.metrics, "cold_start_p50");
+        const auto warm = metric(result.metrics, "warm_p50");
+        QVERIFY(cold && warm);
+        QVERIFY2(*cold > *warm, qPrintable(QString("cold %1 ms, warm %2 ms").arg(*cold).arg(*warm)));
+        QVERIFY(metric(result.metrics, "cold_warm_ratio").value_or(0) > 1);
+        QCOMPARE(metric(result.metrics, "requests").value_or(0), 8.0); // 2 x (1 cold + 3 warm)
+        const auto wait = metric(result.metrics, "cold_activator_wait_p50");
+        QVERIFY2(wait && *wait > 0, "the gateway's trace shows the cold requests waiting for an instance");
+        QVERIFY(*wait < *cold);
+        QVERIFY(hasMetric(result.metrics, "cold_init_p50")); // null on local (not separated from the wait)
+        QVERIFY(metric(result.metrics, "cold_handler_p50").value_or(-1) >= 0);
+    }
+
+    // containerConcurrency 1 at 4x what one instance can serve fans out to several pods and queues meanwhile.
+    void concurrencyOneFansOut() {
+        const auto experiment =
+            experimentFrom("  - {id: 010.sleep, languages: [cpp], input: {ms: 50}, autoscaling: {maxScale: 8}}\n",
+                           "  - {name: cc1, type: concurrency-one, rate: 80, duration: 6s}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(1));
+        const auto& result = outcome.results[0];
+        QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
+        QCOMPARE(outcome.observer->started[0].config["function"]["containerConcurrency"].get<int>(), 1);
+        QVERIFY2(metric(result.metrics, "max_pods").value_or(0) >= 2,
+                 qPrintable(QString::number(metric(result.metrics, "max_pods").value_or(0))));
+        QVERIFY(metric(result.metrics, "queue_wait_p50").has_value());
+    }
+
+    // A step from zero: the first response, the scale-up and the return to zero are all measured.
+    void autoscalingSummary() {
+        const auto experiment = experimentFrom(
+            "  - {id: 010.sleep, languages: [cpp], input: {ms: 20}, autoscaling: {target: 2, maxScale: 10}}\n",
+            "  - name: step\n    type: autoscaling\n    stages:\n"
+            "      - {rate: 200, for: 8s}\n      - {rate: 0, for: 12s}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(1));
+        const auto& m = outcome.results[0].metrics;
+        QVERIFY2(outcome.results[0].status == engine::RunStatus::Complete, outcome.results[0].message.c_str());
+        const auto first = metric(m, "time_to_first_response");
+        QVERIFY(first && *first > 0 && *first < 5);
+        QVERIFY(metric(m, "max_pods").value_or(0) >= 2);
+        QVERIFY(metric(m, "pod_seconds_used").value_or(0) > 0);
+        QVERIFY(metric(m, "pod_seconds_needed").value_or(0) > 0);
+        const auto down = metric(m, "scale_down_seconds");
+        QVERIFY2(down && *down > 0 && *down <= 12, "scaled to zero within the silent stage");
+        QVERIFY(hasMetric(m, "panic_periods") && hasMetric(m, "steady_p99") && hasMetric(m, "scaleup_p99"));
+    }
+
+    void cleanupTestCase() { m_platform.reset(); }
+
+private:
+    QTemporaryDir m_state;
+    std::unique_ptr<platform::Platform> m_platform;
+};
+
+QTEST_GUILESS_MAIN(TestScenarioCore)
+#include "tst_scenario_core.moc"
