@@ -40,10 +40,16 @@ int launchGui(const std::string& experimentFile, const std::string& dbPath) {
 CommandSpec runSpec() {
     return {"run",
             "FILE [--db PATH] [--out DIR] [--platform NAME] [--quiet]",
-            "Runs an experiment headless: every benchmark x language x scenario cell, stored in the results DB.",
+            "Runs an experiment headless: every benchmark x language x scenario x sweep point x repeat cell, stored "
+            "in the results DB. Prints each cell's metrics and thresholds (PASS/FAIL). Exit code 4 when every cell "
+            "ran but a threshold failed.",
             {"FILE"},
             {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"},
-             {"out", "DIR", "also export CSV, .hlog, PNG charts and report.html of the runs into DIR"},
+             {"out", "DIR",
+              "also export into DIR: summary.csv, intervals.csv, requests.csv, scale_events.csv, run_metrics.csv, "
+              "thresholds.csv, run-<id>.hlog, scenarios.csv (the scenario summary; chain-*.csv pivots for swept "
+              "workflow chains) and, in builds with charts, PNG charts, report.html and "
+              "summary-<scenario>-<metric>.png/.svg"},
              {"platform", "NAME", "use this platform instead of the experiment's `platform`"},
              {"keep-deployed", "", "do not remove the functions the run deployed"},
              {"quiet", "", "no progress output; only errors and the final summary"}}};
@@ -87,13 +93,23 @@ std::vector<Command> buildCommands() {
          validateExperiment},
         {{"runs",
           "[--db PATH]",
-          "Lists the runs stored in a results database.",
+          "Lists the runs stored in a results database, with their sweep values, repetition and threshold checks.",
           {},
           {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"}}},
          listRuns},
+        {{"summary",
+          "[--db PATH] [--run ID]... [--out FILE]",
+          "Prints the scenario summary of stored runs: each metric over the repetitions of every scenario x "
+          "benchmark x language x sweep point (mean, median, 95% confidence intervals), or writes it as CSV.",
+          {},
+          {{"db", "PATH", "results database (default: $XDG_DATA_HOME/faas-workbench/results.db)"},
+           {"run", "ID", "summarize only these runs (repeatable; default: every run)", true},
+           {"out", "FILE", "write the summary as CSV (the scenarios.csv columns) to FILE instead of printing it"}}},
+         summarizeRuns},
         {{"export",
           "--db PATH --run ID --format csv|hlog|png|svg|pdf|html --out DIR",
-          "Exports runs as CSV files, HdrHistogram logs, charts (PNG/SVG/PDF) or a self-contained HTML report.",
+          "Exports runs as CSV files (with run_metrics.csv, thresholds.csv and the scenarios.csv summary), "
+          "HdrHistogram logs, charts (PNG/SVG/PDF) or a self-contained HTML report.",
           {},
           {{"db", "PATH", "results database"},
            {"run", "ID", "run id (repeatable; see `faas-workbench runs`)", true},
@@ -136,7 +152,8 @@ void printUsage(std::ostream& out) {
         out << "  " << name << command.spec.summary << "\n";
     }
     out << "\nRun 'faas-workbench <command> --help' for a command's options.\n"
-        << "Exit codes: 0 ok, 2 invalid input, 3 platform or target error, 130 cancelled (partial results kept).\n";
+        << "Exit codes: 0 ok, 2 invalid input, 3 platform or target error, 4 a threshold failed (every cell ran),\n"
+        << "            130 cancelled (partial results kept).\n";
 }
 
 int dispatch(const Command& command, const std::vector<std::string>& rest) {

@@ -26,9 +26,15 @@ struct FrontEnd {
     std::function<Status(results::ResultStore& store, const std::vector<std::int64_t>& runIds,
                          const std::string& format, const std::string& outDir)>
         exportCharts;
+    // The scenario summary charts (one metric per scenario against its sweep variable, with 95% CI bars; the
+    // workflow-chain medians by mechanism x payload size) as `summary-<scenario>-<metric>.<format>` (png|svg).
+    // Returns the files written.
+    std::function<Result<std::vector<std::string>>(results::ResultStore& store, const std::vector<std::int64_t>& runIds,
+                                                   const std::string& format, const std::string& outDir)>
+        exportSummaryCharts;
 };
 
-// Returns the process exit code: 0 ok, 2 invalid input, 3 platform/target error, 130 cancelled.
+// Returns the process exit code: 0 ok, 2 invalid input, 3 platform/target error, 4 a threshold failed, 130 cancelled.
 int main(int argc, char** argv, const FrontEnd& frontEnd = {});
 
 } // namespace faaswb::cli

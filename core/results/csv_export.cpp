@@ -1,10 +1,13 @@
 #include "results/csv_export.h"
 
+#include "analysis/summary.h"
 #include "load/hdr_codec.h"
+#include "model/metric_catalog.h"
 #include "results/iso_time.h"
 #include "results/result_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -147,6 +150,77 @@ Status writeScaleEvents(ResultStore& store, const std::vector<RunRow>& runs, Csv
     return {};
 }
 
+// Locale-independent, at most 15 significant digits (0.1 + 0.2 is "0.3"), as scenarios.csv writes them; empty for an
+// unavailable value.
+std::string metricNumber(const std::optional<double>& value) {
+    if (!value)
+        return {};
+    char text[64];
+    const auto result = std::to_chars(text, text + sizeof text, *value, std::chars_format::general, 15);
+    return result.ec == std::errc() ? std::string(text, result.ptr) : std::string();
+}
+
+std::string catalogUnit(const std::string& metric) {
+    const auto* info = model::findMetric(metric);
+    return info ? model::metricUnitName(info->unit) : "";
+}
+
+Status writeRunMetrics(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "metric", "value", "unit"});
+    for (const RunRow& run : runs) {
+        auto report = store.runMetrics(run.id);
+        if (!report)
+            return report.error();
+        for (const auto& metric : report->metrics)
+            csv.row({number(run.id), metric.name, metricNumber(metric.value), metric.unit});
+    }
+    return {};
+}
+
+Status writeThresholds(ResultStore& store, const std::vector<RunRow>& runs, CsvWriter& csv) {
+    csv.row({"run_id", "threshold", "metric", "value", "unit", "passed", "note"});
+    for (const RunRow& run : runs) {
+        auto report = store.runMetrics(run.id);
+        if (!report)
+            return report.error();
+        for (const auto& t : report->thresholds)
+            csv.row({number(run.id), t.text, t.metric, metricNumber(t.value), catalogUnit(t.metric),
+                     t.passed ? "1" : "0", t.note});
+    }
+    return {};
+}
+
+// Scenario names become part of file names: keep letters, digits, '.', '_' and '-'.
+std::string fileNamePart(const std::string& text) {
+    std::string name = text;
+    for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+            c = '_';
+    return name.empty() ? std::string("scenario") : name;
+}
+
+// Workflow-chain scenarios whose runs were swept over both mechanism and payloadSize, in first-seen order.
+std::vector<std::string> chainScenariosToPivot(const analysis::SummaryTable& table) {
+    std::vector<std::string> scenarios;
+    for (const auto& row : table.rows)
+        if (row.scenarioType == model::scenarioTypeName(model::ScenarioType::WorkflowChain) &&
+            row.sweepValues.contains("mechanism") && row.sweepValues.contains("payloadSize") &&
+            std::find(scenarios.begin(), scenarios.end(), row.scenario) == scenarios.end())
+            scenarios.push_back(row.scenario);
+    return scenarios;
+}
+
+Status writeStream(const fs::path& path, const std::function<void(std::ostream&)>& body) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        return internalError(ioError("cannot create", path));
+    body(out);
+    out.flush();
+    if (!out)
+        return internalError(ioError("cannot write", path));
+    return {};
+}
+
 // .hlog comments are single lines.
 std::string oneLine(std::string text) {
     std::replace_if(
@@ -225,14 +299,44 @@ Status exportCsv(ResultStore& store, const std::vector<std::int64_t>& runIds, co
         return runs.error();
     const fs::path dir(outDir);
     using Writer = Status (*)(ResultStore&, const std::vector<RunRow>&, CsvWriter&);
-    const std::pair<const char*, Writer> files[] = {{"summary.csv", writeSummary},
-                                                    {"intervals.csv", writeIntervals},
-                                                    {"requests.csv", writeRequests},
-                                                    {"scale_events.csv", writeScaleEvents}};
-    for (const auto& [name, write] : files)
-        if (auto written = writeCsvFile(dir / name, [&](CsvWriter& csv) { return write(store, *runs, csv); }); !written)
+    // In the order of kCsvFileNames.
+    const Writer writers[] = {writeSummary,     writeIntervals,  writeRequests,
+                              writeScaleEvents, writeRunMetrics, writeThresholds};
+    static_assert(std::size(writers) == std::size(kCsvFileNames));
+    for (std::size_t file = 0; file < std::size(writers); ++file)
+        if (auto written = writeCsvFile(dir / kCsvFileNames[file],
+                                        [&](CsvWriter& csv) { return writers[file](store, *runs, csv); });
+            !written)
             return written;
     return {};
+}
+
+Result<std::vector<std::string>> exportScenarioSummary(ResultStore& store, const std::vector<std::int64_t>& runIds,
+                                                       const std::string& outDir) {
+    std::error_code error;
+    fs::create_directories(outDir, error);
+    if (error)
+        return internalError("cannot create export directory " + outDir + ": " + error.message());
+    auto inputs = store.summaryInputs(runIds);
+    if (!inputs)
+        return inputs.error();
+    const auto table = analysis::summarize(*inputs);
+    const fs::path dir(outDir);
+    std::vector<std::string> written;
+    if (auto summary =
+            writeStream(dir / "scenarios.csv", [&](std::ostream& out) { analysis::writeSummaryCsv(table, out); });
+        !summary)
+        return summary.error();
+    written.push_back((dir / "scenarios.csv").string());
+    for (const auto& scenario : chainScenariosToPivot(table))
+        for (const char* metric : {"handover_sum_p50", "end_to_end_p50"}) {
+            const auto path = dir / ("chain-" + fileNamePart(scenario) + "-" + metric + ".csv");
+            const auto pivot = analysis::pivot(table, scenario, metric, "mechanism", "payloadSize");
+            if (auto done = writeStream(path, [&](std::ostream& out) { analysis::writePivotCsv(pivot, out); }); !done)
+                return done.error();
+            written.push_back(path.string());
+        }
+    return written;
 }
 
 Status exportHlog(ResultStore& store, std::int64_t runId, const std::string& path) {

@@ -37,9 +37,22 @@ private:
 std::string formatFixed(double value, int decimals);
 std::string formatMicrosAsMillis(std::int64_t micros);
 
-// Writes summary.csv, intervals.csv, requests.csv and scale_events.csv for the runs (all runs when `runIds` is
-// empty) into `outDir`, creating it when missing. Units are in the column names; NULL/unknown is an empty field.
+// The files exportCsv writes, in order.
+inline constexpr const char* kCsvFileNames[] = {"summary.csv",      "intervals.csv",   "requests.csv",
+                                                "scale_events.csv", "run_metrics.csv", "thresholds.csv"};
+
+// Writes summary.csv, intervals.csv, requests.csv, scale_events.csv, run_metrics.csv (run_id, metric, value, unit)
+// and thresholds.csv (run_id, threshold, metric, value, unit, passed 1|0, note) for the runs (all runs when `runIds`
+// is empty) into `outDir`, creating it when missing. Units are in the column names (or a unit column); NULL/unknown
+// is an empty field.
 Status exportCsv(ResultStore& store, const std::vector<std::int64_t>& runIds, const std::string& outDir);
+
+// Writes scenarios.csv (analysis::writeSummaryCsv of the runs, all when `runIds` is empty) and, for each
+// workflow-chain scenario swept over mechanism and payloadSize, chain-<scenario>-handover_sum_p50.csv and
+// chain-<scenario>-end_to_end_p50.csv (the metric's median pivoted mechanism x payloadSize; characters other than
+// letters, digits, '.', '_' and '-' in the scenario name become '_'). Returns the paths written.
+Result<std::vector<std::string>> exportScenarioSummary(ResultStore& store, const std::vector<std::int64_t>& runIds,
+                                                       const std::string& outDir);
 
 // Writes the run's interval histograms (corrected latency, microseconds) as an HdrHistogram interval log whose
 // StartTime is the run's start.

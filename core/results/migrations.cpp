@@ -115,13 +115,37 @@ CREATE INDEX pod_metrics_run_id ON pod_metrics(run_id);
 PRAGMA application_id = 1180784450;
 )sql";
 
+// Version 2 (issue 7): the sweep point and repetition of each run, the scenario's named metrics (NULL when the
+// platform cannot reveal one) and the outcome of its thresholds. Runs stored by version 1 read as unswept,
+// repetition 0, without metrics.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN sweep_json TEXT;
+ALTER TABLE runs ADD COLUMN repeat INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE run_metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value REAL,
+    unit TEXT
+);
+CREATE INDEX run_metrics_run_id ON run_metrics(run_id, name);
+CREATE TABLE run_thresholds (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    expression TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL,
+    passed INTEGER NOT NULL,
+    note TEXT
+);
+CREATE INDEX run_thresholds_run_id ON run_thresholds(run_id);
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
 };
 
 // Append only: a released step never changes, a schema change is a new step.
-constexpr std::array kMigrations{Migration{1, kSchemaV1}};
+constexpr std::array kMigrations{Migration{1, kSchemaV1}, Migration{2, kSchemaV2}};
 
 Result<bool> hasTables(sqlite3* db) {
     auto statement = sqlite::Statement::prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");

@@ -195,6 +195,34 @@ void bindSpan(sqlite::Statement& s, const trace::Span& span) {
     span.tags.empty() ? s.bindNull(10) : s.bindText(10, jsonText(span.tags));
 }
 
+// A read-only open of a database from an older build upgrades it first, through a short read-write connection, when
+// the file may be written: the steps only add columns and tables, so what the older build wrote stays as it was and
+// its runs stay readable. Without write access the open is refused as before (requireLatest says why).
+Status upgradeForReading(sqlite3* reader, const std::string& path) {
+    auto version = readSchemaVersion(reader);
+    if (!version)
+        return version.error();
+    if (*version == 0 || *version >= latestSchemaVersion() || access(path.c_str(), W_OK) != 0)
+        return requireLatest(reader, path);
+    {
+        auto writer = openConnection(path, false);
+        if (!writer)
+            return writer.error();
+        if (auto configured = configure(writer->get(), path, false); !configured)
+            return configured;
+        if (auto migrated = migrate(writer->get(), path); !migrated)
+            return migrated;
+    }
+    return requireLatest(reader, path);
+}
+
+// The runner's {"index": i, "values": {...}} as compact JSON; NULL for a run without a sweep.
+std::optional<std::string> sweepText(const nlohmann::json& sweep) {
+    if (sweep.is_null())
+        return std::nullopt;
+    return jsonText(sweep);
+}
+
 Status markIncomplete(ResultStore::Impl& store, std::int64_t runId, std::int64_t pid) {
     auto update = store.prepare("UPDATE runs SET status = 'incomplete', message = ?2 WHERE id = ?1 AND "
                                 "status = 'running'");
@@ -258,7 +286,7 @@ Result<ResultStore> ResultStore::open(const std::string& path, bool readOnly) {
         return db.error();
     if (auto configured = configure(db->get(), path, readOnly); !configured)
         return configured.error();
-    auto ready = readOnly ? requireLatest(db->get(), path) : migrate(db->get(), path);
+    auto ready = readOnly ? upgradeForReading(db->get(), path) : migrate(db->get(), path);
     if (!ready)
         return ready.error();
     auto impl = std::make_unique<Impl>();
@@ -302,8 +330,8 @@ Result<std::int64_t> ResultStore::addExperiment(const std::string& name, const s
 Result<std::int64_t> ResultStore::beginRun(std::int64_t experimentId, const engine::RunDescription& run) {
     auto insert = m_impl->prepare(
         "INSERT INTO runs (experiment_id, scenario, scenario_type, benchmark, language, platform, started_at, "
-        "status, config_json, environment_json, owner_pid, owner_host) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?8, ?9, ?10, ?11)");
+        "status, config_json, environment_json, owner_pid, owner_host, sweep_json, repeat) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?8, ?9, ?10, ?11, ?12, ?13)");
     if (!insert)
         return insert.error();
     auto& s = **insert;
@@ -311,6 +339,8 @@ Result<std::int64_t> ResultStore::beginRun(std::int64_t experimentId, const engi
     s.bindText(4, run.benchmark).bindText(5, run.language).bindText(6, run.platform);
     s.bindText(7, formatIsoUtc(run.startedAt)).bindText(8, jsonText(run.config)).bindText(9, jsonText(run.environment));
     s.bindInt(10, getpid()).bindText(11, hostName());
+    const auto sweep = sweepText(run.sweep);
+    (sweep ? s.bindText(12, *sweep) : s.bindNull(12)).bindInt(13, run.repeat);
     if (auto inserted = s.run(); !inserted)
         return inserted.error();
     return sqlite3_last_insert_rowid(m_impl->db.get());

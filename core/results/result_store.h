@@ -3,6 +3,8 @@
 // One connection: movable, not copyable, used from one thread at a time (open one store per thread).
 #pragma once
 
+#include "analysis/run_metrics.h"
+#include "analysis/summary.h"
 #include "common/result.h"
 #include "engine/run_observer.h"
 #include "load/histogram.h"
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,7 +41,10 @@ struct RunRow {
     std::uint64_t requests = 0;
     std::uint64_t errors = 0;
     double achievedRps = 0;
-    std::uint64_t requestsDropped = 0; // raw request rows the writer could not keep up with (intervals are complete)
+    std::uint64_t requestsDropped = 0;    // raw request rows the writer could not keep up with (intervals are complete)
+    std::string sweep;                    // the run's sweep values as compact JSON ({"rate":50}); empty without a sweep
+    int repeat = 0;                       // 0-based repetition
+    std::optional<bool> thresholdsPassed; // nullopt: the scenario has no thresholds (or no metrics were stored)
 };
 
 // A run's headline numbers, warm-up intervals excluded. Latencies are corrected (from the intended send time).
@@ -79,6 +85,7 @@ public:
     Status appendPodMetrics(std::int64_t runId, std::span<const platform::PodMetricsSample> samples);
     Status appendSpans(std::int64_t runId, std::span<const trace::Span> spans);
     Status addDroppedRequests(std::int64_t runId, std::uint64_t count);
+    Status addRunMetrics(std::int64_t runId, const analysis::RunMetricsReport& report); // replaces earlier ones
     Status finishRun(std::int64_t runId, engine::RunStatus status, const std::string& message,
                      std::chrono::system_clock::time_point finishedAt);
     Status deleteRun(std::int64_t runId); // with all its rows
@@ -100,6 +107,9 @@ public:
     Result<load::LatencyHistogram> mergedHistogram(std::int64_t runId, bool excludeWarmup = true,
                                                    LatencyKind kind = LatencyKind::Corrected);
     Result<RunSummary> runSummary(std::int64_t runId);
+    Result<analysis::RunMetricsReport> runMetrics(std::int64_t runId); // empty when none were stored
+    // The summary's view of the runs (all runs when `runIds` is empty), in run id order.
+    Result<std::vector<analysis::SummaryInput>> summaryInputs(const std::vector<std::int64_t>& runIds);
 
     struct Impl;
 

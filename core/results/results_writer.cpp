@@ -46,11 +46,15 @@ struct DroppedItem {
     int cell;
     std::uint64_t count;
 };
+struct MetricsItem {
+    int cell;
+    analysis::RunMetricsReport report;
+};
 struct FinishItem {
     engine::RunOutcome outcome;
 };
-using Item =
-    std::variant<StartItem, IntervalItem, RequestsItem, ScaleItem, PodMetricsItem, SpansItem, DroppedItem, FinishItem>;
+using Item = std::variant<StartItem, IntervalItem, RequestsItem, ScaleItem, PodMetricsItem, SpansItem, DroppedItem,
+                          MetricsItem, FinishItem>;
 
 struct Batch {
     std::vector<Item> items;
@@ -319,6 +323,9 @@ private:
     Status apply(DroppedItem& item) {
         return forRun(item.cell, [&](auto runId) { return m_store->addDroppedRequests(runId, item.count); });
     }
+    Status apply(MetricsItem& item) {
+        return forRun(item.cell, [&](auto runId) { return m_store->addRunMetrics(runId, item.report); });
+    }
     Status apply(FinishItem& item) {
         const auto& outcome = item.outcome;
         m_openRuns.erase(outcome.cell);
@@ -390,6 +397,11 @@ void ResultsWriter::onPodMetrics(int cell, std::span<const platform::PodMetricsS
 void ResultsWriter::onSpans(int cell, std::span<const trace::Span> spans) {
     if (m_worker->accepting() && !spans.empty())
         m_worker->push(SpansItem{cell, {spans.begin(), spans.end()}});
+}
+
+void ResultsWriter::onRunMetrics(int cell, const analysis::RunMetricsReport& report) {
+    if (m_worker->accepting())
+        m_worker->push(MetricsItem{cell, report});
 }
 
 void ResultsWriter::onRunFinished(const engine::RunOutcome& outcome) {

@@ -42,6 +42,7 @@ public:
     void onScale(int cell, const platform::ScaleSample& sample) override;
     void onPodMetrics(int cell, std::span<const platform::PodMetricsSample> samples) override;
     void onSpans(int cell, std::span<const trace::Span> spans) override;
+    void onRunMetrics(int cell, const analysis::RunMetricsReport& report) override;
     void onRunFinished(const engine::RunOutcome& outcome) override;
 
     // Blocks until everything queued before the call is committed; returns lastError().

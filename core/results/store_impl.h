@@ -5,6 +5,7 @@
 #include "results/result_store.h"
 #include "results/sqlite_handle.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace faaswb::results {
@@ -25,5 +26,8 @@ std::string abandonedMessage(std::int64_t ownerPid);
 std::optional<engine::RunStatus> runStatusFromName(std::string_view name);
 std::optional<load::ErrorKind> errorKindFromName(std::string_view name);
 Error noSuchRun(std::int64_t runId);
+// The point's values of a stored runs.sweep_json ({"index": i, "values": {...}}); an empty object without a sweep.
+nlohmann::json storedSweepValues(const std::string& sweepJson);
+Status requireRun(ResultStore::Impl& store, std::int64_t runId); // noSuchRun unless the run exists
 
 } // namespace faaswb::results

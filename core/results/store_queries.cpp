@@ -14,12 +14,17 @@ namespace {
 constexpr std::string_view kSelectRuns =
     "SELECT r.id, r.experiment_id, e.name, r.scenario, r.scenario_type, r.benchmark, r.language, r.platform, "
     "r.status, r.started_at, r.finished_at, r.message, r.requests_dropped, COALESCE(SUM(i.requests), 0), "
-    "COALESCE(SUM(i.errors), 0), COALESCE(SUM(i.duration_ms), 0), r.owner_pid, r.owner_host "
+    "COALESCE(SUM(i.errors), 0), COALESCE(SUM(i.duration_ms), 0), r.owner_pid, r.owner_host, r.sweep_json, "
+    "r.repeat, (SELECT min(t.passed) FROM run_thresholds t WHERE t.run_id = r.id) "
     "FROM runs r JOIN experiments e ON e.id = r.experiment_id "
     "LEFT JOIN intervals i ON i.run_id = r.id AND i.warmup = 0 ";
 
 double ratePerSecond(std::uint64_t count, std::int64_t milliseconds) {
     return milliseconds > 0 ? static_cast<double>(count) * 1000.0 / static_cast<double>(milliseconds) : 0.0;
+}
+
+nlohmann::json parseJson(const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json::parse(text, nullptr, false);
 }
 
 RunRow readRun(const sqlite::Statement& row) {
@@ -40,27 +45,17 @@ RunRow readRun(const sqlite::Statement& row) {
     run.requests = static_cast<std::uint64_t>(row.columnInt(13));
     run.errors = static_cast<std::uint64_t>(row.columnInt(14));
     run.achievedRps = ratePerSecond(run.requests, row.columnInt(15));
+    if (const auto values = storedSweepValues(row.columnText(18)); !values.empty())
+        run.sweep = values.dump();
+    run.repeat = static_cast<int>(row.columnInt(19));
+    if (const auto passed = row.columnOptional<std::int64_t>(20))
+        run.thresholdsPassed = *passed != 0;
     // Read-only opens do not write the recovery, but report what the next read-write open will record.
     if (run.status == engine::RunStatus::Running && writerIsGone(row.columnInt(16), row.columnText(17))) {
         run.status = engine::RunStatus::Incomplete;
         run.message = abandonedMessage(row.columnInt(16));
     }
     return run;
-}
-
-Status requireRun(ResultStore::Impl& store, std::int64_t runId) {
-    auto select = store.prepare("SELECT 1 FROM runs WHERE id = ?1");
-    if (!select)
-        return select.error();
-    auto found = (*select)->bindInt(1, runId).step();
-    (*select)->reset();
-    if (!found)
-        return found.error();
-    return *found ? Status() : Status(noSuchRun(runId));
-}
-
-nlohmann::json parseJson(const std::string& text) {
-    return text.empty() ? nlohmann::json() : nlohmann::json::parse(text, nullptr, false);
 }
 
 void readErrorsJson(const std::string& text, load::IntervalSnapshot& interval) {
@@ -220,6 +215,17 @@ auto collectRows(ResultStore::Impl& store, std::string_view sql, std::int64_t ru
 }
 
 } // namespace
+
+Status requireRun(ResultStore::Impl& store, std::int64_t runId) {
+    auto select = store.prepare("SELECT 1 FROM runs WHERE id = ?1");
+    if (!select)
+        return select.error();
+    auto found = (*select)->bindInt(1, runId).step();
+    (*select)->reset();
+    if (!found)
+        return found.error();
+    return *found ? Status() : Status(noSuchRun(runId));
+}
 
 std::optional<engine::RunStatus> runStatusFromName(std::string_view name) {
     for (auto status : {engine::RunStatus::Running, engine::RunStatus::Complete, engine::RunStatus::Cancelled,

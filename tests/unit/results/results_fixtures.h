@@ -2,6 +2,7 @@
 // raw SQLite access to inspect a database file behind the store's back. Used from the test's main thread.
 #pragma once
 
+#include "analysis/run_metrics.h"
 #include "engine/run_observer.h"
 #include "load/histogram.h"
 #include "load/request.h"
@@ -35,6 +36,23 @@ inline engine::RunDescription runDescription(int cell = 0, const std::string& sc
     run.environment = {{"kind", "local"}, {"host", "bench-1"}};
     run.startedAt = fixedStart();
     return run;
+}
+
+// A sweep point as the runner describes it in RunDescription::sweep.
+inline nlohmann::json sweepPoint(int index, nlohmann::json values) {
+    return {{"index", index}, {"values", std::move(values)}};
+}
+
+// A warm-latency report: p50 = p99 / 2, p99 as given, max_pods unavailable (nullopt); one threshold on p99 (< 10 ms)
+// and, with `failingThreshold`, one on max_pods that fails because the platform reports no pods.
+inline analysis::RunMetricsReport metricsReport(double p99Ms, bool failingThreshold = false) {
+    analysis::RunMetricsReport report;
+    report.metrics = {
+        {"p50", p99Ms / 2, "ms"}, {"p99", p99Ms, "ms"}, {"error_rate", 0.5, "%"}, {"max_pods", std::nullopt, "count"}};
+    report.thresholds.push_back({"p99 < 10ms", "p99", p99Ms, p99Ms < 10, ""});
+    if (failingThreshold)
+        report.thresholds.push_back({"max_pods <= 3", "max_pods", std::nullopt, false, "max_pods is not available"});
+    return report;
 }
 
 // One interval of `latenciesUs` (corrected) with service times at half of each; one error of each given kind.

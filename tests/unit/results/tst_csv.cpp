@@ -58,7 +58,39 @@ class TestCsv : public QObject {
         unknown.revision = "sleep-00001";
         unknown.desired = 4;
         QVERIFY(store.appendScale(m_runId, std::vector{known, unknown}).ok());
+        auto report = test::metricsReport(12.5, true);
+        report.metrics[2].value = 0.1 + 0.2;
+        report.thresholds[1].note = "no pods, \"reported\"";
+        QVERIFY(store.addRunMetrics(m_runId, report).ok());
         QVERIFY(store.finishRun(m_runId, engine::RunStatus::Complete, "", test::fixedStart()).ok());
+    }
+
+    // A workflow-chain scenario swept over mechanism x payloadSize, two repetitions per point (one failed run).
+    std::string chainStore() {
+        const std::string path = m_dir.filePath(QStringLiteral("chain.db")).toStdString();
+        auto store = ResultStore::open(path);
+        auto description = test::runDescription(0, "chain / sweep");
+        description.scenarioType = "workflow-chain";
+        auto experiment = store->addExperiment(description.experimentName, description.experimentYaml);
+        int index = 0;
+        for (const char* mechanism : {"direct", "serving"})
+            for (int payload : {1024, 10240}) {
+                for (int repeat = 0; repeat < 2; ++repeat) {
+                    description.sweep = test::sweepPoint(index, {{"mechanism", mechanism}, {"payloadSize", payload}});
+                    description.repeat = repeat;
+                    const auto runId = *store->beginRun(*experiment, description);
+                    const double handover = (mechanism == std::string("direct") ? 1.0 : 3.0) + payload / 1024.0;
+                    analysis::RunMetricsReport report;
+                    report.metrics = {{"end_to_end_p50", handover * 2 + repeat, "ms"},
+                                      {"handover_sum_p50", handover + repeat, "ms"}};
+                    (void)store->addRunMetrics(runId, report);
+                    const bool failed = index == 3 && repeat == 1;
+                    (void)store->finishRun(runId, failed ? engine::RunStatus::Failed : engine::RunStatus::Complete, "",
+                                           test::fixedStart());
+                }
+                ++index;
+            }
+        return path;
     }
 
 private slots:
@@ -178,6 +210,72 @@ private slots:
         QCOMPARE(rows[0], QStringLiteral("run_id,t_ms,revision,desired,actual,ready,pending,terminating,panic"));
         QCOMPARE(rows[1], QStringLiteral("%1,500,sleep-00001,3,2,1,1,0,1").arg(m_runId));
         QCOMPARE(rows[2], QStringLiteral("%1,1500,sleep-00001,4,,,,,").arg(m_runId));
+    }
+
+    void runMetricsFile() {
+        const auto rows = lines(exportDir() + QStringLiteral("/run_metrics.csv"));
+        QCOMPARE(rows.size(), 5);
+        QCOMPARE(rows[0], QStringLiteral("run_id,metric,value,unit"));
+        QCOMPARE(rows[1], QStringLiteral("%1,p50,6.25,ms").arg(m_runId));
+        QCOMPARE(rows[2], QStringLiteral("%1,p99,12.5,ms").arg(m_runId));
+        QCOMPARE(rows[3], QStringLiteral("%1,error_rate,0.3,%").arg(m_runId));
+        QCOMPARE(rows[4], QStringLiteral("%1,max_pods,,count").arg(m_runId)); // unavailable: empty, not 0
+    }
+
+    void thresholdsFile() {
+        const auto rows = lines(exportDir() + QStringLiteral("/thresholds.csv"));
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows[0], QStringLiteral("run_id,threshold,metric,value,unit,passed,note"));
+        QCOMPARE(rows[1], QStringLiteral("%1,p99 < 10ms,p99,12.5,ms,0,").arg(m_runId));
+        QCOMPARE(rows[2],
+                 QStringLiteral("%1,max_pods <= 3,max_pods,,count,0,\"no pods, \"\"reported\"\"\"").arg(m_runId));
+    }
+
+    void scenarioSummaryFiles() {
+        auto store = ResultStore::open(chainStore(), true);
+        QVERIFY(store.ok());
+        const QString dir = m_dir.filePath(QStringLiteral("scenarios"));
+        auto written = exportScenarioSummary(*store, {}, dir.toStdString());
+        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        const QStringList expected{QStringLiteral("scenarios.csv"),
+                                   QStringLiteral("chain-chain___sweep-handover_sum_p50.csv"),
+                                   QStringLiteral("chain-chain___sweep-end_to_end_p50.csv")};
+        QCOMPARE(written->size(), std::size_t(expected.size()));
+        for (int n = 0; n < expected.size(); ++n)
+            QCOMPARE(QString::fromStdString((*written)[n]), dir + u'/' + expected[n]);
+
+        const auto summary = lines(dir + QStringLiteral("/scenarios.csv"));
+        QCOMPARE(summary.size(), 5); // header + 4 sweep points
+        QVERIFY2(summary[0].startsWith(QStringLiteral("scenario,type,benchmark,language,mechanism,payloadSize,runs,"
+                                                      "failed_runs,threshold_failures,end_to_end_p50_mean [ms]")),
+                 qPrintable(summary[0]));
+        QVERIFY2(
+            summary[1].startsWith(QStringLiteral("chain / sweep,workflow-chain,010.sleep,python,direct,1024,2,0,0,")),
+            qPrintable(summary[1]));
+        QVERIFY2(
+            summary[4].startsWith(QStringLiteral("chain / sweep,workflow-chain,010.sleep,python,serving,10240,1,1,")),
+            qPrintable(summary[4]));
+
+        // Medians over the complete repetitions: handover + 0.5 (repeats 0 and 1), the failed run left out.
+        const auto pivot = lines(dir + QStringLiteral("/chain-chain___sweep-handover_sum_p50.csv"));
+        QCOMPARE(pivot.size(), 3);
+        QVERIFY2(pivot[0].endsWith(QStringLiteral(",1024,10240")), qPrintable(pivot[0]));
+        QVERIFY2(pivot[0].contains(QStringLiteral("handover_sum_p50")), qPrintable(pivot[0]));
+        QCOMPARE(pivot[1], QStringLiteral("direct,2.5,11.5"));
+        QCOMPARE(pivot[2], QStringLiteral("serving,4.5,13"));
+    }
+
+    void scenarioSummaryWithoutChains() {
+        auto store = ResultStore::open(dbPath(), true);
+        const QString dir = m_dir.filePath(QStringLiteral("plain-summary"));
+        auto written = exportScenarioSummary(*store, {m_runId}, dir.toStdString());
+        QVERIFY(written.ok());
+        QCOMPARE(written->size(), std::size_t(1));
+        const auto rows = lines(dir + QStringLiteral("/scenarios.csv"));
+        QCOMPARE(rows.size(), 2);
+        QVERIFY2(rows[1].contains(QStringLiteral(",1,0,1,")),
+                 qPrintable(rows[1])); // 1 run, 0 failed, 1 threshold failure
+        QVERIFY(!exportScenarioSummary(*store, {m_runId + 100}, dir.toStdString()).ok());
     }
 
     void exportAllRunsWhenNoneGiven() {

@@ -1,9 +1,11 @@
 #include "results/result_store.h"
 #include "results_fixtures.h"
+#include "testutils.h"
 
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <limits>
 #include <random>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,7 +86,204 @@ private slots:
                                  "') l JOIN pragma_index_info(l.name) i WHERE i.name = 'run_id' AND i.seqno = 0") == 1,
                      table);
         QVERIFY(raw.integer("SELECT count(*) FROM pragma_table_info('runs') WHERE name IN ('message', 'owner_pid', "
-                            "'owner_host', 'requests_dropped')") == 4);
+                            "'owner_host', 'requests_dropped', 'sweep_json', 'repeat')") == 6);
+        for (const char* table : {"run_metrics", "run_thresholds"})
+            QVERIFY2(raw.integer(std::string("SELECT count(*) FROM pragma_index_list('") + table +
+                                 "') l JOIN pragma_index_info(l.name) i WHERE i.name = 'run_id' AND i.seqno = 0") == 1,
+                     table);
+    }
+
+    // A database written by the first release (schema version 1) with one finished run, its intervals and requests.
+    std::string versionOneDatabase() {
+        const auto path = freshPath();
+        QFile schema(test::sourcePath(QStringLiteral("tests/unit/results/schema_v1.sql")));
+        if (!schema.open(QIODevice::ReadOnly))
+            qFatal("cannot read schema_v1.sql");
+        test::RawDb raw(path);
+        const bool written =
+            raw.exec("PRAGMA journal_mode = WAL") && raw.exec(schema.readAll().toStdString()) &&
+            raw.exec("INSERT INTO experiments VALUES (1, 'old', 'name: old', '2024-05-01T12:00:00.000Z');"
+                     "INSERT INTO runs (id, experiment_id, scenario, scenario_type, benchmark, language, platform, "
+                     "started_at, finished_at, status, config_json, owner_pid, owner_host) VALUES (1, 1, 'warm', "
+                     "'warm-latency', '000.noop', 'python', 'local', '2024-05-01T12:00:00.250Z', "
+                     "'2024-05-01T12:00:05.250Z', 'complete', '{}', 1, 'elsewhere');"
+                     "INSERT INTO intervals (run_id, idx, t_ms, duration_ms, requests, errors, warmup, p50_us) "
+                     "VALUES (1, 0, 0, 1000, 40, 2, 0, 1200), (1, 1, 1000, 1000, 60, 0, 0, 1100);"
+                     "INSERT INTO requests (run_id, seq, latency_us, status) VALUES (1, 0, 1500, 200)");
+        if (!written)
+            qFatal("cannot build a version 1 database");
+        return path;
+    }
+
+    void migratesFromVersionOne_data() {
+        QTest::addColumn<bool>("readOnly");
+        QTest::addRow("read-write open") << false;
+        QTest::addRow("read-only open") << true; // upgrades through a short read-write connection
+    }
+    void migratesFromVersionOne() {
+        QFETCH(bool, readOnly);
+        const auto path = versionOneDatabase();
+        auto store = ResultStore::open(path, readOnly);
+        QVERIFY2(store.ok(), store.ok() ? "" : store.error().message.c_str());
+        QCOMPARE(test::RawDb(path).integer("PRAGMA user_version"), ResultStore::latestSchemaVersion());
+        auto runs = store->listRuns();
+        QVERIFY(runs.ok());
+        QCOMPARE(runs->size(), std::size_t(1));
+        const RunRow& run = runs->front();
+        QCOMPARE(run.scenario, std::string("warm"));
+        QCOMPARE(run.status, engine::RunStatus::Complete);
+        QCOMPARE(run.requests, std::uint64_t(100));
+        QCOMPARE(run.errors, std::uint64_t(2));
+        QVERIFY(run.sweep.empty());
+        QCOMPARE(run.repeat, 0);
+        QVERIFY(!run.thresholdsPassed);
+        std::size_t requests = 0;
+        QVERIFY(store->forEachRequest(1, [&](const load::RequestRecord&) { ++requests; }).ok());
+        QCOMPARE(requests, std::size_t(1));
+        auto metrics = store->runMetrics(1);
+        QVERIFY(metrics.ok() && metrics->metrics.empty() && metrics->thresholds.empty());
+        auto inputs = store->summaryInputs({});
+        QVERIFY(inputs.ok());
+        QCOMPARE(inputs->size(), std::size_t(1));
+        QVERIFY(inputs->front().sweepValues.empty());
+        QCOMPARE(inputs->front().status, std::string("complete"));
+        if (readOnly)
+            return;
+        QVERIFY(store->addRunMetrics(1, test::metricsReport(4.0)).ok()); // an old run takes metrics after the upgrade
+        QCOMPARE(store->runRow(1)->thresholdsPassed, std::optional<bool>(true));
+    }
+
+    void readOnlyOpenOfAnOldSchemaItCannotUpgrade() {
+        if (geteuid() == 0)
+            QSKIP("root may write any file, so the store cannot be kept from upgrading it");
+        const auto path = versionOneDatabase();
+        QVERIFY(QFile::setPermissions(QString::fromStdString(path), QFile::ReadOwner | QFile::ReadGroup));
+        auto store = ResultStore::open(path, true);
+        QVERIFY(!store.ok());
+        QVERIFY2(QString::fromStdString(store.error().message).contains(QStringLiteral("needs an upgrade")),
+                 store.error().message.c_str());
+        QCOMPARE(test::RawDb(path).integer("PRAGMA user_version"), 1);
+    }
+
+    void sweepAndRepeatRoundTrip() {
+        const auto path = freshPath();
+        auto store = openStore(path);
+        auto swept = test::runDescription(0, "rates");
+        swept.sweep = test::sweepPoint(2, {{"rate", 50}, {"mechanism", "direct"}});
+        swept.repeat = 3;
+        const auto sweptId = addRun(store, swept);
+        const auto plainId = addRun(store);
+        const auto row = store.runRow(sweptId);
+        QVERIFY(row.ok());
+        QCOMPARE(nlohmann::json::parse(row->sweep), (nlohmann::json{{"rate", 50}, {"mechanism", "direct"}}));
+        QCOMPARE(row->repeat, 3);
+        QVERIFY(store.runRow(plainId)->sweep.empty());
+        QCOMPARE(store.runRow(plainId)->repeat, 0);
+        test::RawDb raw(path);
+        QCOMPARE(nlohmann::json::parse(raw.text("SELECT sweep_json FROM runs WHERE id = " + std::to_string(sweptId))),
+                 swept.sweep);
+        QCOMPARE(raw.integer("SELECT count(*) FROM runs WHERE sweep_json IS NULL"), 1);
+    }
+
+    void runMetricsRoundTrip() {
+        const auto path = freshPath();
+        auto store = openStore(path);
+        const auto runId = addRun(store);
+        QVERIFY(store.runMetrics(runId)->metrics.empty());
+        auto report = test::metricsReport(12.5, true);
+        report.metrics.push_back({"mean", std::numeric_limits<double>::quiet_NaN(), "ms"}); // stored as NULL
+        QVERIFY(store.addRunMetrics(runId, report).ok());
+
+        auto read = store.runMetrics(runId);
+        QVERIFY(read.ok());
+        QCOMPARE(read->metrics.size(), report.metrics.size());
+        for (std::size_t n = 0; n < 4; ++n) {
+            QCOMPARE(read->metrics[n].name, report.metrics[n].name);
+            QCOMPARE(read->metrics[n].value, report.metrics[n].value);
+            QCOMPARE(read->metrics[n].unit, report.metrics[n].unit);
+        }
+        QVERIFY(!read->metrics[3].value && !read->metrics[4].value);
+        QCOMPARE(read->thresholds.size(), std::size_t(2));
+        QCOMPARE(read->thresholds[0].text, std::string("p99 < 10ms"));
+        QCOMPARE(read->thresholds[0].metric, std::string("p99"));
+        QCOMPARE(read->thresholds[0].value, std::optional<double>(12.5));
+        QVERIFY(!read->thresholds[0].passed);
+        QVERIFY(!read->thresholds[1].value);
+        QCOMPARE(read->thresholds[1].note, std::string("max_pods is not available"));
+        test::RawDb raw(path);
+        QCOMPARE(raw.integer("SELECT count(*) FROM run_metrics WHERE value IS NULL"), 2);
+        QCOMPARE(raw.integer("SELECT count(*) FROM run_thresholds WHERE value IS NULL AND passed = 0"), 1);
+
+        QVERIFY(store.addRunMetrics(runId, test::metricsReport(3.0)).ok()); // replaces the earlier rows
+        read = store.runMetrics(runId);
+        QCOMPARE(read->metrics.size(), std::size_t(4));
+        QCOMPARE(read->thresholds.size(), std::size_t(1));
+        QCOMPARE(raw.integer("SELECT count(*) FROM run_metrics"), 4);
+
+        QVERIFY(!store.addRunMetrics(runId + 100, report).ok());
+        QVERIFY(!store.runMetrics(runId + 100).ok());
+    }
+
+    void thresholdsPassedOfRuns() {
+        auto store = openStore(freshPath());
+        const auto none = addRun(store);
+        const auto passed = addRun(store);
+        const auto failed = addRun(store);
+        const auto noThresholds = addRun(store);
+        QVERIFY(store.addRunMetrics(passed, test::metricsReport(3.0)).ok());
+        QVERIFY(store.addRunMetrics(failed, test::metricsReport(3.0, true)).ok()); // one passes, one fails
+        auto withoutThresholds = test::metricsReport(3.0);
+        withoutThresholds.thresholds.clear();
+        QVERIFY(store.addRunMetrics(noThresholds, withoutThresholds).ok());
+        auto runs = store.listRuns();
+        QVERIFY(runs.ok());
+        QCOMPARE((*runs)[0].id, none);
+        QCOMPARE((*runs)[0].thresholdsPassed, std::optional<bool>());
+        QCOMPARE((*runs)[1].thresholdsPassed, std::optional<bool>(true));
+        QCOMPARE((*runs)[2].thresholdsPassed, std::optional<bool>(false));
+        QCOMPARE((*runs)[3].thresholdsPassed, std::optional<bool>());
+        QCOMPARE(store.runRow(failed)->thresholdsPassed, std::optional<bool>(false));
+    }
+
+    void summaryInputsOfRuns() {
+        auto store = openStore(freshPath());
+        auto swept = test::runDescription(0, "rates");
+        swept.sweep = test::sweepPoint(1, {{"rate", 20}});
+        swept.repeat = 1;
+        const auto first = addRun(store, swept);
+        const auto second = addRun(store, test::runDescription(1, "cold"));
+        const auto third = addRun(store);
+        QVERIFY(store.finishRun(first, engine::RunStatus::Complete, "", test::fixedStart()).ok());
+        QVERIFY(store.finishRun(second, engine::RunStatus::Failed, "deploy failed", test::fixedStart()).ok());
+        QVERIFY(store.addRunMetrics(first, test::metricsReport(8.0, true)).ok());
+
+        auto all = store.summaryInputs({});
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), std::size_t(3));
+        const auto& a = (*all)[0];
+        QCOMPARE(a.runId, first);
+        QCOMPARE(a.scenario, std::string("rates"));
+        QCOMPARE(a.scenarioType, std::string("warm-latency"));
+        QCOMPARE(a.benchmark, std::string("010.sleep"));
+        QCOMPARE(a.language, std::string("python"));
+        QCOMPARE(a.status, std::string("complete"));
+        QCOMPARE(a.sweepValues, (nlohmann::json{{"rate", 20}}));
+        QCOMPARE(a.repeat, 1);
+        QCOMPARE(a.metrics.size(), std::size_t(4));
+        QCOMPARE(a.metrics[1].value, std::optional<double>(8.0));
+        QCOMPARE(a.thresholds.size(), std::size_t(2));
+        QCOMPARE((*all)[1].status, std::string("failed"));
+        QVERIFY((*all)[1].sweepValues.is_object() && (*all)[1].sweepValues.empty());
+        QCOMPARE((*all)[2].status, std::string("running"));
+
+        auto some = store.summaryInputs({third, first, third}); // run id order, each once
+        QVERIFY(some.ok());
+        QCOMPARE(some->size(), std::size_t(2));
+        QCOMPARE((*some)[0].runId, first);
+        QCOMPARE((*some)[1].runId, third);
+        auto unknown = store.summaryInputs({first, third + 100});
+        QVERIFY(!unknown.ok());
+        QVERIFY(QString::fromStdString(unknown.error().message).contains(QStringLiteral("no run with id")));
     }
 
     void migratesAnEmptyDatabase_data() {
@@ -456,10 +655,12 @@ private slots:
             QVERIFY(store.appendScale(runId, std::vector{platform::ScaleSample{0, "r", 1, 1, 1, {}, {}, {}}}).ok());
             QVERIFY(store.appendPodMetrics(runId, std::vector{platform::PodMetricsSample{0, "p", 1.0, 2}}).ok());
             QVERIFY(store.appendSpans(runId, std::vector{trace::Span{"t", "s", "", "svc", "n", "", 1, 2, {}}}).ok());
+            QVERIFY(store.addRunMetrics(runId, test::metricsReport(1.0)).ok());
         }
         QVERIFY(store.deleteRun(doomed).ok());
         test::RawDb raw(store.path());
-        for (const char* table : {"intervals", "requests", "scale_events", "spans", "pod_metrics"}) {
+        for (const char* table :
+             {"intervals", "requests", "scale_events", "spans", "pod_metrics", "run_metrics", "run_thresholds"}) {
             QVERIFY2(raw.integer(std::string("SELECT count(*) FROM ") + table +
                                  " WHERE run_id = " + std::to_string(doomed)) == 0,
                      table);

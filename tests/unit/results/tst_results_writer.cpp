@@ -64,6 +64,41 @@ private slots:
         QVERIFY(writer.lastError().ok());
     }
 
+    void writesRunMetricsQueuedWithTheRest() {
+        const auto path = freshPath();
+        ResultsWriter writer(path);
+        auto swept = test::runDescription(0);
+        swept.sweep = test::sweepPoint(0, {{"rate", 50}});
+        swept.repeat = 2;
+        writer.onRunStarted(swept);
+        writer.onRunStarted(test::runDescription(1, "cold"));
+        writer.onRunMetrics(0, test::metricsReport(20.0)); // the p99 threshold (< 10 ms) fails
+        writer.onRunFinished({0, engine::RunStatus::Complete, "", test::fixedStart()});
+        writer.onRunMetrics(1, test::metricsReport(2.0));
+        writer.onRunMetrics(1, test::metricsReport(4.0, true)); // a second report replaces the first
+        writer.onRunFinished({1, engine::RunStatus::Complete, "", test::fixedStart()});
+        writer.onRunMetrics(5, test::metricsReport(1.0)); // never started: nowhere to go
+        QVERIFY(writer.flush().ok());
+
+        auto store = ResultStore::open(path, true);
+        QVERIFY(store.ok());
+        const auto first = *writer.runIdForCell(0);
+        const auto second = *writer.runIdForCell(1);
+        const auto row = store->runRow(first);
+        QCOMPARE(row->thresholdsPassed, std::optional<bool>(false));
+        QCOMPARE(row->repeat, 2);
+        QCOMPARE(nlohmann::json::parse(row->sweep), (nlohmann::json{{"rate", 50}}));
+        auto metrics = store->runMetrics(first);
+        QCOMPARE(metrics->metrics.size(), std::size_t(4));
+        QCOMPARE(metrics->metrics[1].value, std::optional<double>(20.0));
+        metrics = store->runMetrics(second);
+        QCOMPARE(metrics->metrics[1].value, std::optional<double>(4.0));
+        QCOMPARE(metrics->thresholds.size(), std::size_t(2));
+        QCOMPARE(store->runRow(second)->thresholdsPassed, std::optional<bool>(false));
+        QCOMPARE(store->listRuns()->size(), std::size_t(2));
+        QVERIFY(writer.lastError().ok());
+    }
+
     void commitsWithoutExplicitFlush() {
         const auto path = freshPath();
         WriterOptions options;
