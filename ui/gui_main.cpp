@@ -29,12 +29,34 @@ void describeApplication() {
     QGuiApplication::setDesktopFileName(QStringLiteral("faas-workbench"));
 }
 
+// Runs `work` inside a QApplication: the running one, or an offscreen one for this call only (QtCharts charts are
+// QGraphicsWidgets and need a QApplication, not just a QGuiApplication; a static one would be destroyed after Qt's own
+// globals at exit and crash there).
+template <typename Work>
+auto withWidgetsApplication(Work work) {
+    if (QCoreApplication::instance())
+        return work();
+    qputenv("QT_QPA_PLATFORM", "offscreen"); // nothing is shown; works without a display
+    int argc = 1;
+    char name[] = "faas-workbench";
+    char* argv[] = {name, nullptr};
+    QApplication application(argc, argv);
+    return work();
+}
+
+Result<std::vector<std::string>> exportSummaryChartsHeadless(results::ResultStore& store,
+                                                             const std::vector<std::int64_t>& runIds,
+                                                             const std::string& format, const std::string& outDir) {
+    return withWidgetsApplication([&] { return exportSummaryCharts(store, runIds, format, outDir); });
+}
+
 } // namespace
 
 cli::FrontEnd frontEnd() {
     cli::FrontEnd front;
     front.gui = runGui;
     front.exportCharts = exportChartsHeadless;
+    front.exportSummaryCharts = exportSummaryChartsHeadless;
     return front;
 }
 
@@ -62,16 +84,7 @@ int runGui(int argc, char** argv, const std::string& experimentFile, const std::
 
 Status exportChartsHeadless(results::ResultStore& store, const std::vector<std::int64_t>& runIds,
                             const std::string& format, const std::string& outDir) {
-    if (QCoreApplication::instance())
-        return exportRunCharts(store, runIds, format, outDir);
-    // QtCharts charts are QGraphicsWidgets, so they need a QApplication, not just a QGuiApplication. It lives for this
-    // call only: a static one would be destroyed after Qt's own globals at exit and crash there.
-    qputenv("QT_QPA_PLATFORM", "offscreen"); // nothing is shown; works without a display
-    int argc = 1;
-    char name[] = "faas-workbench";
-    char* argv[] = {name, nullptr};
-    QApplication application(argc, argv);
-    return exportRunCharts(store, runIds, format, outDir);
+    return withWidgetsApplication([&] { return exportRunCharts(store, runIds, format, outDir); });
 }
 
 } // namespace faaswb::ui

@@ -7,6 +7,7 @@
 #include "ui/results/results_page.h"
 #include "ui/setup/experiment_document.h"
 #include "ui/setup/setup_page.h"
+#include "ui/summary/summary_page.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -25,6 +26,11 @@ namespace faaswb::ui {
 namespace {
 
 const QString kDatabaseKey = QStringLiteral("results/database");
+
+// The Summary tab sits after Compare; main_window.h has no member for it (yet), so it is found by type.
+SummaryPage* summaryOf(const QTabWidget* tabs) {
+    return tabs->findChild<SummaryPage*>();
+}
 
 QString firstExperimentFile(const QMimeData* mime) {
     if (!mime || !mime->hasUrls())
@@ -93,11 +99,18 @@ void MainWindow::setupPages() {
     m_ui->tabs->addTab(m_ui->dashboard, tr("Live dashboard"));
     m_ui->tabs->addTab(m_ui->results, tr("Results"));
     m_ui->tabs->addTab(m_ui->compare, tr("Compare"));
+    auto* summary = new SummaryPage(m_ui->tabs);
+    summary->setObjectName(QStringLiteral("summaryPage"));
+    m_ui->tabs->addTab(summary, tr("Summary"));
     setCentralWidget(m_ui->tabs);
     connect(m_ui->setup, &SetupPage::runRequested, this, &MainWindow::startRun);
     connect(m_ui->results, &ResultsPage::compareRequested, this, [this](const QList<qint64>& ids) {
         m_ui->compare->setRuns(m_ui->database, ids);
         showPage(Page::Compare);
+    });
+    connect(m_ui->results, &ResultsPage::summaryRequested, this, [this, summary](const QList<qint64>& ids) {
+        summary->showRuns(ids);
+        m_ui->tabs->setCurrentWidget(summary);
     });
 }
 
@@ -114,6 +127,8 @@ void MainWindow::connectRun() {
         updateRunActions();
         m_ui->results->refresh();
         m_ui->results->selectRuns(finish.runIds);
+        if (SummaryPage* summary = summaryOf(m_ui->tabs))
+            summary->showNewestExperiment(); // the experiment that just ran
     });
 }
 
@@ -162,6 +177,8 @@ void MainWindow::setDatabase(const QString& path) {
     QSettings().setValue(kDatabaseKey, path);
     m_ui->databaseLabel->setText(tr("Results DB: %1").arg(path));
     m_ui->results->setDatabase(path);
+    if (SummaryPage* summary = summaryOf(m_ui->tabs))
+        summary->setDatabase(path);
 }
 
 QString MainWindow::database() const {

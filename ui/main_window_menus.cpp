@@ -7,6 +7,7 @@
 #include "ui/main_window_ui.h"
 #include "ui/results/results_page.h"
 #include "ui/setup/experiment_document.h"
+#include "ui/summary/summary_page.h"
 #include "ui/ui_info.h"
 
 #include <QAction>
@@ -21,6 +22,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QUndoStack>
 
 namespace faaswb::ui {
@@ -82,6 +84,10 @@ void MainWindow::setupViewMenu() {
         view->addAction(name, QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key++)), this,
                         [this, target] { showPage(target); });
     }
+    view->addAction(tr("S&ummary"), QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key)), this, [this] {
+        if (auto* summary = m_ui->tabs->findChild<SummaryPage*>())
+            m_ui->tabs->setCurrentWidget(summary);
+    });
 }
 
 void MainWindow::setupHelpMenu() {

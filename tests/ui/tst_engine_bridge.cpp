@@ -178,6 +178,46 @@ private slots:
         QCOMPARE(bridge.startedCells(), QList<int>{1});
     }
 
+    // A swept, repeated cell names its sweep point and repetition; its thresholds' outcome arrives before it finishes.
+    void sweepPointAndChecksOfACell() {
+        ui::EngineBridge bridge(kRefresh);
+        QSignalSpy started(&bridge, &ui::EngineBridge::cellStarted);
+        QSignalSpy checked(&bridge, &ui::EngineBridge::cellChecked);
+        QSignalSpy finished(&bridge, &ui::EngineBridge::cellFinished);
+        QList<int> order; // 1 = checked, 2 = finished
+        connect(&bridge, &ui::EngineBridge::cellChecked, this, [&order] { order << 1; });
+        connect(&bridge, &ui::EngineBridge::cellFinished, this, [&order] { order << 2; });
+        engine::RunDescription run = description(0);
+        run.sweep = {{"index", 1}, {"values", {{"rate", 50}}}};
+        run.repeat = 1;
+        run.config = {{"scenario", {{"repeat", 3}}}};
+        analysis::RunMetricsReport report;
+        report.metrics.push_back({"p99", 12.5, "ms"});
+        report.metrics.push_back({"error_rate", 0.0, "%"});
+        report.thresholds.push_back({"p99 < 10ms", "p99", 12.5, false, ""});
+        report.thresholds.push_back({"error_rate < 1%", "error_rate", 0.0, true, ""});
+        std::jthread engine([&] {
+            bridge.onRunStarted(run);
+            bridge.onRunMetrics(0, report);
+            bridge.onRunFinished({0, engine::RunStatus::Complete, "", {}});
+        });
+        engine.join();
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(started.first().at(1).toString(), QStringLiteral("warm · 010.sleep · cpp · rate=50 · repeat 2/3"));
+        QCOMPARE(checked.count(), 1);
+        QCOMPARE(checked.first().at(1).toInt(), 1); // passed
+        QCOMPARE(checked.first().at(2).toInt(), 1); // failed
+        QCOMPARE(checked.first().at(3).toString(), QStringLiteral("p99 < 10ms (12.50 ms)"));
+        QCOMPARE(order, (QList<int>{1, 2}));
+        const ui::LiveProgress live = bridge.progress();
+        QCOMPARE(live.sweep, QStringLiteral("rate=50"));
+        QCOMPARE(live.repeat, 1);
+        QCOMPARE(live.repeats, 3);
+        // a scenario without thresholds says nothing about checks
+        bridge.onRunMetrics(0, analysis::RunMetricsReport{});
+        QVERIFY(!checked.wait(3 * int(kRefresh.count())));
+    }
+
     void finishedCellDeliversItsFinalData() {
         ui::EngineBridge bridge(kRefresh);
         QSignalSpy updates(&bridge, &ui::EngineBridge::seriesUpdated);

@@ -5,6 +5,7 @@
 #include "ui/main_window.h"
 #include "ui/results/results_page.h"
 #include "ui/setup/experiment_document.h"
+#include "ui/summary/summary_page.h"
 #include "ui_testutils.h"
 
 #include <QAbstractItemModel>
@@ -12,6 +13,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -100,6 +102,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.resultsPage()->runsModel()->rowCount(), 1, 10'000);
         window.showPage(ui::MainWindow::Page::Results);
         test::saveScreenshot(window, QStringLiteral("main-results-light"));
+        // the Summary tab (after Compare) shows the experiment that just ran
+        auto* tabs = window.findChild<QTabWidget*>();
+        QCOMPARE(tabs->tabText(static_cast<int>(ui::MainWindow::Page::Compare)), QStringLiteral("Compare"));
+        QCOMPARE(tabs->tabText(tabs->count() - 1), QStringLiteral("Summary"));
+        auto* summary = window.findChild<ui::SummaryPage*>();
+        QVERIFY(summary);
+        QTRY_COMPARE_WITH_TIMEOUT(summary->summarizedRuns(), finish.runIds, 10'000);
+        QCOMPARE(summary->tableModel()->rowCount(), 1);
+        tabs->setCurrentWidget(summary);
+        test::saveScreenshot(window, QStringLiteral("main-summary-light"));
     }
 
     void invalidExperimentDoesNotStart() {

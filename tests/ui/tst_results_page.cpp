@@ -1,5 +1,6 @@
 // ResultsPage: the runs table over a real results DB (model tests, filters, numeric sort, selection and Compare,
-// delete, detail summary, CSV export), missing and empty databases, and screenshots (results-light, results-dark).
+// delete, detail summary, CSV export), the sweep and threshold columns and the detail's metrics and checks, missing and
+// empty databases, and screenshots (results-light, results-dark).
 #include "results/result_store.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/results/results_page.h"
@@ -8,6 +9,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QFile>
+#include <QFont>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -17,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 using namespace faaswb;
@@ -24,7 +27,8 @@ using namespace faaswb;
 namespace {
 
 // Column and row numbers of the page's models (RunsModel, SummaryModel), as the user sees them.
-constexpr int kIdColumn = 0, kLanguageColumn = 5, kStatusColumn = 7, kP99Column = 13;
+constexpr int kIdColumn = 0, kSweepColumn = 4, kLanguageColumn = 6, kStatusColumn = 8, kChecksColumn = 9,
+              kRequestsColumn = 10, kErrorRateColumn = 12, kAchievedColumn = 13, kP99Column = 15;
 constexpr int kSummaryP99Row = 6;
 
 struct RunSpec {
@@ -32,7 +36,27 @@ struct RunSpec {
     double lowMs, highMs; // latencies spread evenly in [lowMs, highMs]
     engine::RunStatus status;
     std::string message;
+    nlohmann::json sweep;               // null: no sweep
+    std::optional<double> p99Threshold; // a "p99 < N ms" threshold; none: the scenario has no thresholds
 };
+
+// The run's metrics as the runner stores them: p99 and throughput measured, max_pods unavailable (n/a).
+analysis::RunMetricsReport metricsOf(const RunSpec& spec) {
+    analysis::RunMetricsReport report;
+    const double p99 = spec.highMs;
+    report.metrics.push_back({"p99", p99, "ms"});
+    report.metrics.push_back({"throughput", 100.0, "1/s"});
+    report.metrics.push_back({"max_pods", std::nullopt, "count"});
+    if (spec.p99Threshold) {
+        analysis::ThresholdResult threshold;
+        threshold.text = "p99 < " + std::to_string(static_cast<int>(*spec.p99Threshold)) + "ms";
+        threshold.metric = "p99";
+        threshold.value = p99;
+        threshold.passed = p99 < *spec.p99Threshold;
+        report.thresholds.push_back(threshold);
+    }
+    return report;
+}
 
 // Three measured intervals after a warm-up one; each interval has 100 requests, 2 errors and (the first) a cold start.
 load::IntervalSnapshot interval(int index, const RunSpec& spec) {
@@ -71,9 +95,14 @@ qint64 addRun(results::ResultStore& store, std::int64_t experimentId, const RunS
     run.language = spec.language;
     run.platform = "local";
     run.startedAt = std::chrono::system_clock::time_point(std::chrono::minutes(28'573'000 + minute));
+    run.sweep = spec.sweep;
+    run.repeat = spec.sweep.is_null() ? 0 : 1;
     const auto id = store.beginRun(experimentId, run);
     if (!id)
         return 0;
+    if (!spec.sweep.is_null() || spec.p99Threshold)
+        if (!store.addRunMetrics(*id, metricsOf(spec)))
+            return 0;
     std::vector<load::IntervalSnapshot> intervals;
     for (int i = 0; i < 4; ++i)
         intervals.push_back(interval(i, spec));
@@ -93,9 +122,20 @@ QList<qint64> buildDatabase(const QString& path) {
     if (!experiment)
         return {};
     const RunSpec specs[] = {
-        {"warm", "warm-latency", "010.sleep", "python", 5, 15, engine::RunStatus::Complete, ""},
-        {"html", "warm-latency", "110.dynamic-html", "nodejs", 20, 40, engine::RunStatus::Failed, "deploy timed out"},
-        {"cold", "cold-start", "010.sleep", "python", 4, 8, engine::RunStatus::Cancelled, "cancelled by the user"},
+        {"warm",
+         "warm-latency",
+         "010.sleep",
+         "python",
+         5,
+         15,
+         engine::RunStatus::Complete,
+         "",
+         {{"index", 1}, {"values", {{"rate", 50}, {"payloadSize", 1024}}}},
+         20.0},
+        {"html", "warm-latency", "110.dynamic-html", "nodejs", 20, 40, engine::RunStatus::Failed, "deploy timed out",
+         nullptr, 30.0},
+        {"cold", "cold-start", "010.sleep", "python", 4, 8, engine::RunStatus::Cancelled, "cancelled by the user",
+         nullptr, std::nullopt},
     };
     QList<qint64> ids;
     for (const RunSpec& spec : specs)
@@ -140,19 +180,79 @@ private slots:
         QCOMPARE(shownIds(page), (QList<qint64>{m_ids[2], m_ids[1], m_ids[0]})); // newest first
         QAbstractItemModel* model = page.runsModel();
         QCOMPARE(model->headerData(kP99Column, Qt::Horizontal).toString(), QStringLiteral("p99 (ms)"));
-        QCOMPARE(model->headerData(11, Qt::Horizontal).toString(), QStringLiteral("Achieved (req/s)"));
-        const int failedRow = 1; // source order is the store's: newest first
+        QCOMPARE(model->headerData(kAchievedColumn, Qt::Horizontal).toString(), QStringLiteral("Achieved (req/s)"));
+        const int failedRow = 1; // source order is the store's: oldest first
         QCOMPARE(model->index(failedRow, kStatusColumn).data().toString(), QStringLiteral("failed"));
         const auto red = model->index(failedRow, kStatusColumn).data(Qt::ForegroundRole).value<QColor>();
         QVERIFY(red.isValid() && red.red() > 150 && red.green() < 100);
-        QCOMPARE(model->index(failedRow, 8).data().toString(), QStringLiteral("300"));   // requests, warm-up excluded
-        QCOMPARE(model->index(failedRow, 10).data().toString(), QStringLiteral("2.00")); // error rate (%)
-        QVERIFY(model->index(failedRow, 8).data(Qt::TextAlignmentRole).value<Qt::Alignment>() & Qt::AlignRight);
+        QCOMPARE(model->index(failedRow, kRequestsColumn).data().toString(), QStringLiteral("300")); // warm-up excluded
+        QCOMPARE(model->index(failedRow, kErrorRateColumn).data().toString(), QStringLiteral("2.00"));
+        QVERIFY(model->index(failedRow, kRequestsColumn).data(Qt::TextAlignmentRole).value<Qt::Alignment>() &
+                Qt::AlignRight);
         // a refresh keeps both models consistent (the testers watch the reset)
         QSignalSpy loaded(&page, &ui::ResultsPage::loaded);
         page.refresh();
         QVERIFY(loaded.wait(10'000));
         QCOMPARE(page.runsModel()->rowCount(), 3);
+    }
+
+    // Checks: pass (green) for #1 (p99 15 < 20 ms), FAIL (red, bold) for #2 (40 >= 30 ms), "—" for #3 (none).
+    void checksAndSweepColumns() {
+        ui::ResultsPage page;
+        QVERIFY(load(page));
+        QAbstractItemModel* model = page.runsModel();
+        QCOMPARE(model->headerData(kChecksColumn, Qt::Horizontal).toString(), QStringLiteral("Checks"));
+        QCOMPARE(model->headerData(kSweepColumn, Qt::Horizontal).toString(), QStringLiteral("Sweep"));
+        const int passRow = 0, failRow = 1, noneRow = 2; // source order is the store's: oldest first
+        QCOMPARE(model->index(passRow, kChecksColumn).data().toString(), QStringLiteral("pass"));
+        QCOMPARE(model->index(failRow, kChecksColumn).data().toString(), QStringLiteral("FAIL"));
+        QCOMPARE(model->index(noneRow, kChecksColumn).data().toString(), QStringLiteral("—"));
+        const auto green = model->index(passRow, kChecksColumn).data(Qt::ForegroundRole).value<QColor>();
+        const auto red = model->index(failRow, kChecksColumn).data(Qt::ForegroundRole).value<QColor>();
+        QVERIFY(green.isValid() && green.green() > green.red());
+        QVERIFY(red.isValid() && red.red() > 150 && red.green() < 100);
+        QVERIFY(model->index(failRow, kChecksColumn).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!model->index(noneRow, kChecksColumn).data(Qt::ForegroundRole).isValid());
+        // JSON objects keep their keys sorted
+        QCOMPARE(model->index(passRow, kSweepColumn).data().toString(), QStringLiteral("payloadSize=1024, rate=50"));
+        QCOMPARE(model->index(noneRow, kSweepColumn).data().toString(), QString());
+        QVERIFY(
+            model->index(passRow, kSweepColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("repeat 2")));
+        // FAIL sorts first, then pass, then runs without thresholds
+        runsTable(page)->sortByColumn(kChecksColumn, Qt::AscendingOrder);
+        QCOMPARE(shownIds(page), (QList<qint64>{m_ids[1], m_ids[0], m_ids[2]}));
+        // the free-text filter finds sweep values
+        page.findChild<QLineEdit*>(QStringLiteral("filterText"))->setText(QStringLiteral("rate=50"));
+        QCOMPARE(shownIds(page), (QList<qint64>{m_ids[0]}));
+    }
+
+    void detailShowsMetricsAndChecks() {
+        ui::ResultsPage page;
+        QVERIFY(load(page));
+        QSignalSpy detail(&page, &ui::ResultsPage::detailLoaded);
+        page.selectRuns({m_ids[1]});
+        QTRY_VERIFY_WITH_TIMEOUT(!detail.isEmpty() && detail.last().at(0).toLongLong() == m_ids[1], 10'000);
+        QAbstractItemModel* metrics = page.findChild<QTableView*>(QStringLiteral("runMetrics"))->model();
+        QCOMPARE(metrics->rowCount(), 3);
+        QCOMPARE(metrics->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Value"));
+        QCOMPARE(metrics->index(0, 0).data().toString(), QStringLiteral("p99"));
+        QCOMPARE(metrics->index(0, 1).data().toString(), QStringLiteral("40"));
+        QCOMPARE(metrics->index(0, 2).data().toString(), QStringLiteral("ms"));
+        QCOMPARE(metrics->index(2, 0).data().toString(), QStringLiteral("max_pods"));
+        QCOMPARE(metrics->index(2, 1).data().toString(), QStringLiteral("n/a")); // unavailable, never 0
+        QAbstractItemModel* checks = page.findChild<QTableView*>(QStringLiteral("runThresholds"))->model();
+        QCOMPARE(checks->rowCount(), 1);
+        QCOMPARE(checks->index(0, 0).data().toString(), QStringLiteral("p99 < 30ms"));
+        QCOMPARE(checks->index(0, 1).data().toString(), QStringLiteral("FAIL"));
+        QCOMPARE(checks->index(0, 2).data().toString(), QStringLiteral("40 ms"));
+        auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("runTables"));
+        QCOMPARE(tabs->tabText(2), QStringLiteral("Checks: 1 of 1 FAIL"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("Metrics (3)"));
+        // a run without stored metrics: empty tables, plain tab titles
+        page.selectRuns({m_ids[2]});
+        QTRY_VERIFY_WITH_TIMEOUT(detail.last().at(0).toLongLong() == m_ids[2], 10'000);
+        QCOMPARE(metrics->rowCount(), 0);
+        QCOMPARE(tabs->tabText(2), QStringLiteral("Checks"));
     }
 
     void filtersByLanguageAndText() {
@@ -316,6 +416,12 @@ private slots:
         const QString path =
             test::saveScreenshot(page, dark ? QStringLiteral("results-dark") : QStringLiteral("results-light"));
         QVERIFY(QFile::exists(path));
+        if (!dark) { // the failed run's checks tab, as a user opening it sees it
+            page.selectRuns({m_ids[1]});
+            QTRY_VERIFY_WITH_TIMEOUT(detail.last().at(0).toLongLong() == m_ids[1], 10'000);
+            page.findChild<QTabWidget*>(QStringLiteral("runTables"))->setCurrentIndex(2);
+            QVERIFY(QFile::exists(test::saveScreenshot(page, QStringLiteral("results-checks"))));
+        }
         test::applyTheme(test::Theme::Light);
     }
 

@@ -62,6 +62,7 @@ private slots:
     void undoViaPage();
     void dropLoadsFile();
     void addScenarioFromForm();
+    void newScenarioKeysSurviveFormEdits();
     void testConnectionReportsSuccessAndFailure();
     void screenshots();
 };
@@ -200,6 +201,42 @@ void TestSetupPage::addScenarioFromForm() {
     QCOMPARE(f.page->editorFor(QStringLiteral("scenarios[1].stages"))->objectName(), QStringLiteral("stagesTable"));
     QVERIFY(f.page->editorFor(QStringLiteral("scenarios[1].stages"))->isVisibleTo(f.page.get()));
     QVERIFY(!f.page->editorFor(QStringLiteral("scenarios[1].repetitions"))->isVisibleTo(f.page.get()));
+}
+
+// Issue 7's keys (repeat, thresholds, sweep) and types (trace-replay, perf-cost): the form edits what it has fields
+// for and leaves the rest of the YAML text as written.
+void TestSetupPage::newScenarioKeysSurviveFormEdits() {
+    Fixture f;
+    QString text = f.document.text();
+    text.replace(QLatin1String("  - {name: warm, type: warm-latency, rate: 50, duration: 10s, warmup: 2s}\n"),
+                 QStringLiteral("  - name: warm\n    type: warm-latency\n    rate: 50\n    duration: 10s\n"
+                                "    repeat: 3\n    thresholds: [\"p99 < 200ms\"]\n"
+                                "    sweep: {grid: {rate: [10, 50]}}\n"));
+    f.document.setText(text);
+    QLineEdit* repeat = f.line(QStringLiteral("scenarios[0].repeat"));
+    QVERIFY(repeat);
+    QCOMPARE(repeat->text(), QStringLiteral("3"));
+    retype(repeat, QStringLiteral("5"));
+    const QString edited = f.yaml()->toPlainText();
+    QVERIFY2(edited.contains(QLatin1String("repeat: 5")), qPrintable(edited));
+    QVERIFY2(edited.contains(QLatin1String("p99 < 200ms")) && edited.contains(QLatin1String("grid:")),
+             qPrintable(edited));
+    auto* type = qobject_cast<QComboBox*>(f.page->editorFor(QStringLiteral("scenarios[0].type")));
+    QVERIFY(type);
+    QVERIFY(type->findData(QStringLiteral("trace-replay")) >= 0);
+    QVERIFY(type->findData(QStringLiteral("perf-cost")) >= 0);
+    f.document.addScenario(QStringLiteral("perf-cost"));
+    QCOMPARE(f.document.value(QStringLiteral("scenarios[1].memory")).toStringList(),
+             (QStringList{QStringLiteral("128Mi"), QStringLiteral("256Mi")}));
+    auto* list = f.page->findChild<QListWidget*>(QStringLiteral("scenarioList"));
+    list->setCurrentRow(1);
+    QVERIFY(f.page->editorFor(QStringLiteral("scenarios[1].repetitions"))->isVisibleTo(f.page.get()));
+    QVERIFY(!f.page->editorFor(QStringLiteral("scenarios[1].rate"))->isVisibleTo(f.page.get()));
+    QVERIFY(f.page->editorFor(QStringLiteral("scenarios[1].repeat"))->isVisibleTo(f.page.get()));
+    f.document.addScenario(QStringLiteral("trace-replay"));
+    list->setCurrentRow(2);
+    QCOMPARE(f.document.value(QStringLiteral("scenarios[2].trace.format")).toString(), QStringLiteral("timestamps"));
+    QVERIFY(!f.page->editorFor(QStringLiteral("scenarios[2].rate"))->isVisibleTo(f.page.get()));
 }
 
 void TestSetupPage::testConnectionReportsSuccessAndFailure() {

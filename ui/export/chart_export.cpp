@@ -196,9 +196,13 @@ QString chartSvg(ChartKind kind, const QList<RunSeries>& runs, QSize size) {
     if (!exportdetail::requireWidgetsApplication())
         return {};
     exportdetail::OffscreenChart offscreen(kind, runs, {}, size);
+    return chartSvg(offscreen.chart(), size);
+}
+
+QString chartSvg(QChart& chart, QSize size) {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
-    renderSvg(offscreen.chart(), buffer, size);
+    renderSvg(chart, buffer, size);
     const QString svg = QString::fromUtf8(buffer.data());
     const auto start = svg.indexOf(QLatin1String("<svg"));
     return start < 0 ? QString() : svg.mid(start).trimmed();

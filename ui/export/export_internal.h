@@ -1,11 +1,14 @@
 // Internals of ui/export shared by its .cpp files: a chart built offscreen at the export size. UI thread only.
 #pragma once
 
+#include "analysis/summary.h"
 #include "common/result.h"
 #include "ui/charts/chart_builder.h"
 
 #include <QGraphicsScene>
 #include <QSize>
+#include <string>
+#include <vector>
 
 namespace faaswb::ui::exportdetail {
 
@@ -27,5 +30,17 @@ private:
     QGraphicsScene m_scene;
     QChart* m_chart; // owned by m_scene
 };
+
+// The summary charts of a table: one per scenario with a sweep or repeats, of its headline metric (or its first
+// metric when the headline one is missing); workflow-chain over mechanism x payloadSize as grouped bars.
+struct SummaryChartSpec {
+    std::string scenario;
+    std::string metric;
+    bool pivot = false;
+};
+std::vector<SummaryChartSpec> summaryChartSpecs(const analysis::SummaryTable& table);
+void drawSummaryChart(QChart& chart, const analysis::SummaryTable& table, const SummaryChartSpec& spec);
+// summary-<scenario>-<metric> with anything but letters, digits, '.', '_' and '-' replaced by '-'.
+QString summaryChartStem(const SummaryChartSpec& spec);
 
 } // namespace faaswb::ui::exportdetail

@@ -45,10 +45,16 @@ Status writeImages(const QList<RunSeries>& runs, ImageFormat format, const QDir&
     return {};
 }
 
-Status writeReport(const QList<RunSeries>& runs, const QDir& dir) {
+// The report's scenario summary covers the same runs; a database without their metrics just leaves it out.
+analysis::SummaryTable scenarioSummary(results::ResultStore& store, const std::vector<std::int64_t>& runIds) {
+    auto inputs = store.summaryInputs(runIds);
+    return inputs ? analysis::summarize(*inputs) : analysis::SummaryTable{};
+}
+
+Status writeReport(const QList<RunSeries>& runs, const analysis::SummaryTable& summary, const QDir& dir) {
     const QString path = dir.filePath(QStringLiteral("report.html"));
     QSaveFile file(path);
-    const QByteArray html = htmlReport(runs).toUtf8();
+    const QByteArray html = htmlReport(runs, summary).toUtf8();
     if (!file.open(QIODevice::WriteOnly) || file.write(html) != html.size() || !file.commit())
         return invalidInput(QStringLiteral("could not write %1: %2").arg(path, file.errorString()).toStdString());
     return {};
@@ -73,7 +79,8 @@ Status exportRunCharts(results::ResultStore& store, const std::vector<std::int64
     if (!runs)
         return runs.error();
     const QDir dir(dirPath);
-    return imageFormat ? writeImages(*runs, *imageFormat, dir) : writeReport(*runs, dir);
+    return imageFormat ? writeImages(*runs, *imageFormat, dir)
+                       : writeReport(*runs, scenarioSummary(store, runIds), dir);
 }
 
 } // namespace faaswb::ui

@@ -1,8 +1,12 @@
 // The self-contained HTML report: inline CSS, summary and comparison tables with units, trace medians, and every
 // chart as inline SVG — one file that opens anywhere without network access or scripts.
 #include "ui/export/chart_export.h"
+#include "ui/export/export_internal.h"
 #include "ui/export/report_figures.h"
+#include "ui/results/results_format.h"
+#include "ui/summary/summary_data.h"
 
+#include <QChart>
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QStringList>
@@ -147,6 +151,64 @@ QString chartSections(const QList<RunSeries>& runs) {
     return html;
 }
 
+QString statsCell(const analysis::SampleStats* stats) {
+    if (!stats || stats->n == 0)
+        return numberCell(std::nullopt, 0);
+    QString text = formatMetric(stats->median);
+    if (stats->medianCiLow)
+        text += QStringLiteral(" [%1, %2]").arg(formatMetric(stats->medianCiLow), formatMetric(stats->medianCiHigh));
+    return cell(text, QStringLiteral("num"));
+}
+
+QString scenarioSummaryRow(const analysis::SummaryTable& table, const analysis::SummaryRow& row) {
+    QString html = QStringLiteral("<tr>") + cell(QString::fromStdString(row.scenario)) +
+                   cell(QString::fromStdString(row.benchmark)) + cell(QString::fromStdString(row.language));
+    for (const auto& key : table.sweepKeys)
+        html += row.sweepValues.contains(key) ? cell(sweepValueLabel(key, row.sweepValues[key]))
+                                              : cell(QStringLiteral("n/a"), QStringLiteral("na"));
+    const QString runs = row.failedRuns > 0 ? QStringLiteral("%1 (+%2 failed)").arg(row.runs).arg(row.failedRuns)
+                                            : QString::number(row.runs);
+    html += cell(runs, QStringLiteral("num")) +
+            cell(QString::number(row.thresholdFailures),
+                 row.thresholdFailures > 0 ? QStringLiteral("num worse") : QStringLiteral("num"));
+    for (const auto& metric : table.metricNames) {
+        const auto found = row.metrics.find(metric);
+        html += statsCell(found == row.metrics.end() ? nullptr : &found->second);
+    }
+    return html + QStringLiteral("</tr>\n");
+}
+
+QString summaryChartSections(const analysis::SummaryTable& table) {
+    QString html;
+    int index = 0;
+    for (const auto& spec : exportdetail::summaryChartSpecs(table)) {
+        QChart chart;
+        exportdetail::drawSummaryChart(chart, table, spec);
+        html += QStringLiteral("<figure>\n") + withUniqueIds(chartSvg(chart), QStringLiteral("s%1-").arg(++index)) +
+                QStringLiteral("\n</figure>\n");
+    }
+    return html;
+}
+
+// Medians over the repeats with their 95% CI, per scenario x benchmark x language x sweep point.
+QString scenarioSummary(const analysis::SummaryTable& table) {
+    if (table.rows.empty())
+        return {};
+    QStringList names{QStringLiteral("Scenario"), QStringLiteral("Benchmark"), QStringLiteral("Language")};
+    for (const auto& key : table.sweepKeys)
+        names << sweepKeyLabel(key);
+    names << QStringLiteral("Runs") << QStringLiteral("Failed checks");
+    for (const auto& metric : table.metricNames)
+        names << metricHeader(metric);
+    QString html = QStringLiteral("<h2>Scenario summary</h2>\n<p class=\"meta\">Medians over the repeats of each "
+                                  "point, with their 95% confidence interval [low, high] where there are enough runs "
+                                  "(6 or more); n/a: not measured.</p>\n<div class=\"scroll\"><table>\n") +
+                   headerRow(names);
+    for (const auto& row : table.rows)
+        html += scenarioSummaryRow(table, row);
+    return html + QStringLiteral("</table></div>\n") + summaryChartSections(table);
+}
+
 QString titleOf(const QList<RunSeries>& runs) {
     if (runs.size() == 1)
         return QStringLiteral("FaaS Workbench report: ") + runs.front().label;
@@ -156,6 +218,10 @@ QString titleOf(const QList<RunSeries>& runs) {
 } // namespace
 
 QString htmlReport(const QList<RunSeries>& runs) {
+    return htmlReport(runs, analysis::SummaryTable{});
+}
+
+QString htmlReport(const QList<RunSeries>& runs, const analysis::SummaryTable& summary) {
     QList<RunFigures> figures;
     for (const auto& run : runs)
         figures << exportdetail::figuresOf(run);
@@ -169,7 +235,8 @@ QString htmlReport(const QList<RunSeries>& runs) {
                 .arg(escaped(title), escaped(generated));
     if (runs.isEmpty())
         return html + QStringLiteral("<p>No runs selected.</p>\n</body>\n</html>\n");
-    html += summaryTable(figures) + comparisonTable(figures) + breakdownTable(runs) + chartSections(runs);
+    html += summaryTable(figures) + scenarioSummary(summary) + comparisonTable(figures) + breakdownTable(runs) +
+            chartSections(runs);
     return html + QStringLiteral("</body>\n</html>\n");
 }
 

@@ -1,14 +1,17 @@
 #include "ui/live/dashboard_page.h"
 
+#include "common/result.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/live/engine_bridge.h"
 #include "ui/live/experiment_run.h"
+#include "ui/results/results_format.h"
 
 #include <QComboBox>
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QPointer>
 #include <QProgressBar>
@@ -16,6 +19,7 @@
 #include <QScrollArea>
 #include <QStackedLayout>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace faaswb::ui {
@@ -95,12 +99,15 @@ public:
     int cells = 0;
     bool followLatest = true;
     double runElapsedSec = 0;
+    QHash<int, QString> checks; // cell -> "checks: pass" / "checks FAILED: ..." (cells with thresholds)
+    QHash<int, bool> checksPassed;
 
     QWidget* buildTopBar();
     QWidget* buildCharts();
     void showCell(int cell);
     void onStarted();
     void onCellStarted(int cell, const QString& label);
+    void onCellChecked(int cell, int passed, int failed, const QString& failures);
     void onCellFinished(int cell, const QString& status, const QString& message);
     void onSeries(int cell, const RunSeries& series);
     void onProgress(const LiveProgress& progress);
@@ -178,6 +185,9 @@ void DashboardPage::Impl::showCell(int cell) {
 void DashboardPage::Impl::onStarted() {
     stack->setCurrentIndex(1);
     cellPicker->clear();
+    checks.clear();
+    checksPassed.clear();
+    statusLabel->setStyleSheet(QString());
     followLatest = true;
     cells = run ? run->bridge()->cellCount() : 0;
     showCell(-1);
@@ -199,11 +209,30 @@ void DashboardPage::Impl::onCellStarted(int cell, const QString& label) {
     cellLabel->setText(cellText(cell, cells, label));
 }
 
+// The outcome goes into the picker entry too, so a failed cell stays findable after later cells started.
+void DashboardPage::Impl::onCellChecked(int cell, int passed, int failed, const QString& failures) {
+    const QString outcome =
+        failed == 0 ? QStringLiteral("checks: pass (%1)").arg(passed)
+                    : QStringLiteral("checks FAILED %1 of %2: %3").arg(failed).arg(passed + failed).arg(failures);
+    checks.insert(cell, outcome);
+    checksPassed.insert(cell, failed == 0);
+    const int index = cellPicker->findData(cell);
+    if (index < 0)
+        return;
+    const QString entry = cellPicker->itemText(index);
+    cellPicker->setItemText(index, entry % (failed == 0 ? QStringLiteral(" — pass") : QStringLiteral(" — FAIL")));
+    cellPicker->setItemData(index, failed == 0 ? betterColor() : worseColor(), Qt::ForegroundRole);
+}
+
 void DashboardPage::Impl::onCellFinished(int cell, const QString& status, const QString& message) {
     QString text = QStringLiteral("Cell %1 %2").arg(cell + 1).arg(status);
     if (!message.isEmpty())
         text += QStringLiteral(": ") % message;
+    if (checks.contains(cell))
+        text += QStringLiteral(" · ") % checks.value(cell);
     statusLabel->setText(text);
+    const bool failedChecks = checksPassed.contains(cell) && !checksPassed.value(cell);
+    statusLabel->setStyleSheet(failedChecks ? QStringLiteral("color: %1;").arg(worseColor().name()) : QString());
 }
 
 void DashboardPage::Impl::onSeries(int cell, const RunSeries& series) {
@@ -239,20 +268,24 @@ void DashboardPage::Impl::onFinished(const RunFinish& finish) {
     stopButton->setEnabled(false);
     stopButton->setText(QStringLiteral("Stop"));
     progress->setRange(0, kProgressSteps);
-    progress->setValue(finish.exitCode == 0 ? kProgressSteps : progress->value());
+    const bool thresholdFailed = finish.exitCode == static_cast<int>(ErrorCode::ThresholdFailed);
+    progress->setValue(finish.exitCode == 0 || thresholdFailed ? kProgressSteps : progress->value());
     phaseLabel->setText(QStringLiteral("Phase: done"));
     timeLabel->setText(QStringLiteral("Elapsed %1").arg(clockText(runElapsedSec)));
     const auto stored = finish.runIds.size();
     const QString runs = stored == 0   ? QStringLiteral("no run stored")
                          : stored == 1 ? QStringLiteral("run %1 stored").arg(finish.runIds.first())
                                        : QStringLiteral("%1 runs stored").arg(stored);
-    QString text = finish.exitCode == 0 ? QStringLiteral("Finished — %1").arg(runs)
-                   : finish.exitCode == 130
-                       ? QStringLiteral("Stopped — %1").arg(runs)
-                       : QStringLiteral("Failed (exit code %1) — %2").arg(finish.exitCode).arg(runs);
+    const int failedCells = static_cast<int>(std::count(checksPassed.cbegin(), checksPassed.cend(), false));
+    QString text =
+        finish.exitCode == 0 ? QStringLiteral("Finished — %1").arg(runs)
+        : thresholdFailed ? QStringLiteral("Finished — thresholds failed in %1 cell(s) — %2").arg(failedCells).arg(runs)
+        : finish.exitCode == 130 ? QStringLiteral("Stopped — %1").arg(runs)
+                                 : QStringLiteral("Failed (exit code %1) — %2").arg(finish.exitCode).arg(runs);
     if (!finish.error.isEmpty())
         text += QStringLiteral(": ") % finish.error;
     statusLabel->setText(text);
+    statusLabel->setStyleSheet(thresholdFailed ? QStringLiteral("color: %1;").arg(worseColor().name()) : QString());
     statusLabel->setToolTip(finish.summary.trimmed());
 }
 
@@ -309,6 +342,10 @@ void DashboardPage::attach(ExperimentRun* run) {
     connect(run, &ExperimentRun::finished, context, [&d](const RunFinish& finish) { d.onFinished(finish); });
     connect(bridge, &EngineBridge::cellStarted, context,
             [&d](int cell, const QString& label) { d.onCellStarted(cell, label); });
+    connect(bridge, &EngineBridge::cellChecked, context,
+            [&d](int cell, int passed, int failed, const QString& failures) {
+                d.onCellChecked(cell, passed, failed, failures);
+            });
     connect(bridge, &EngineBridge::cellFinished, context,
             [&d](int cell, const QString& status, const QString& message) { d.onCellFinished(cell, status, message); });
     connect(bridge, &EngineBridge::seriesUpdated, context,

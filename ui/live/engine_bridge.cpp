@@ -1,7 +1,11 @@
 #include "ui/live/engine_bridge.h"
 
+#include "ui/results/results_format.h"
+
 #include <QMetaObject>
+#include <QStringList>
 #include <QTimer>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,6 +28,55 @@ QString fromStd(const std::string& text) {
 // A histogram the UI may read while the builder keeps merging into its own: a private copy.
 std::shared_ptr<const load::LatencyHistogram> snapshotOf(const std::shared_ptr<const load::LatencyHistogram>& live) {
     return live ? std::make_shared<const load::LatencyHistogram>(*live) : nullptr;
+}
+
+// The cell's place in the sweep and its repetition, for labels: ("rate=50", 1, 3).
+struct CellPosition {
+    QString sweep;
+    int repeat = 0;
+    int repeats = 0;
+};
+
+CellPosition positionOf(const engine::RunDescription& run) {
+    CellPosition position;
+    position.sweep = formatSweep(run.sweep);
+    position.repeat = run.repeat;
+    const auto& scenario =
+        run.config.is_object() ? run.config.value("scenario", nlohmann::json::object()) : nlohmann::json::object();
+    if (scenario.is_object() && scenario.contains("repeat") && scenario["repeat"].is_number_integer())
+        position.repeats = scenario["repeat"].get<int>();
+    return position;
+}
+
+QString cellLabel(const engine::RunDescription& run, const CellPosition& position) {
+    QString label = fromStd(run.scenario) % QStringLiteral(" · ") % fromStd(run.benchmark) % QStringLiteral(" · ") %
+                    fromStd(run.language);
+    if (!position.sweep.isEmpty())
+        label += QStringLiteral(" · ") % position.sweep;
+    if (position.repeats > 1)
+        label += QStringLiteral(" · repeat %1/%2").arg(position.repeat + 1).arg(position.repeats);
+    else if (position.repeat > 0)
+        label += QStringLiteral(" · repeat %1").arg(position.repeat + 1);
+    return label;
+}
+
+QString thresholdFailures(const analysis::RunMetricsReport& report) {
+    QStringList failures;
+    for (const auto& threshold : report.thresholds) {
+        if (threshold.passed)
+            continue;
+        const auto metric = std::find_if(report.metrics.cbegin(), report.metrics.cend(),
+                                         [&](const auto& m) { return m.name == threshold.metric; });
+        const QString unit = metric == report.metrics.cend() || metric->unit == "count"
+                                 ? QString()
+                                 : QLatin1Char(' ') + fromStd(metric->unit);
+        const QString value =
+            threshold.value ? formatMetric(threshold.value) + unit
+                            : QStringLiteral("n/a") +
+                                  (threshold.note.empty() ? QString() : QStringLiteral(": ") + fromStd(threshold.note));
+        failures << fromStd(threshold.text) + QStringLiteral(" (") + value + QLatin1Char(')');
+    }
+    return failures.join(QStringLiteral("; "));
 }
 
 } // namespace
@@ -126,8 +179,8 @@ void EngineBridge::setCapabilities(bool scale, bool podMetrics, bool traces) {
 }
 
 void EngineBridge::onRunStarted(const engine::RunDescription& run) {
-    const QString label = fromStd(run.scenario) % QStringLiteral(" · ") % fromStd(run.benchmark) %
-                          QStringLiteral(" · ") % fromStd(run.language);
+    const CellPosition position = positionOf(run);
+    const QString label = cellLabel(run, position);
     quint64 generation = 0;
     {
         std::lock_guard lock(m_state->mutex);
@@ -145,6 +198,9 @@ void EngineBridge::onRunStarted(const engine::RunDescription& run) {
         m_state->phaseStart = now;
         m_state->progress.cell = run.cell;
         m_state->progress.label = label;
+        m_state->progress.sweep = position.sweep;
+        m_state->progress.repeat = position.repeat;
+        m_state->progress.repeats = position.repeats;
         m_state->progress.phase.clear();
         m_state->progress.phaseExpectedSec = 0;
         generation = m_state->generation;
@@ -203,6 +259,26 @@ void EngineBridge::onSpans(int cell, std::span<const trace::Span> spans) {
         found->second.builder.addSpans(spans);
         found->second.dirty = true;
     }
+}
+
+void EngineBridge::onRunMetrics(int cell, const analysis::RunMetricsReport& report) {
+    if (report.thresholds.empty())
+        return;
+    const auto failed = static_cast<int>(std::count_if(report.thresholds.cbegin(), report.thresholds.cend(),
+                                                       [](const auto& threshold) { return !threshold.passed; }));
+    const int passed = static_cast<int>(report.thresholds.size()) - failed;
+    quint64 generation = 0;
+    {
+        std::lock_guard lock(m_state->mutex);
+        generation = m_state->generation;
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, cell, passed, failed, failures = thresholdFailures(report)] {
+            if (generation == m_state->generation)
+                emit cellChecked(cell, passed, failed, failures);
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineBridge::onRunFinished(const engine::RunOutcome& outcome) {

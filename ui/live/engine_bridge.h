@@ -13,10 +13,13 @@
 namespace faaswb::ui {
 
 struct LiveProgress {
-    int cell = 0;  // 0-based, as everywhere in the engine and the bridge
-    int cells = 0; // cells in the experiment (0 when unknown)
-    QString label; // "warm · 010.sleep · python"
-    QString phase; // deploy | warmup | measure | cold-start 3/10 | teardown
+    int cell = 0;    // 0-based, as everywhere in the engine and the bridge
+    int cells = 0;   // cells in the experiment (0 when unknown)
+    QString label;   // "warm · 010.sleep · python · rate=50 · repeat 2/3"
+    QString sweep;   // the running cell's sweep point, "rate=50, payloadSize=1024"; empty without a sweep
+    int repeat = 0;  // 0-based repetition of the running cell
+    int repeats = 0; // repetitions of its scenario (0 when unknown)
+    QString phase;   // deploy | warmup | measure | cold-start 3/10 | teardown
     double phaseElapsedSec = 0;
     double phaseExpectedSec = 0; // 0 when unknown
     double runElapsedSec = 0;
@@ -44,6 +47,7 @@ public:
     void onScale(int cell, const platform::ScaleSample& sample) override;
     void onPodMetrics(int cell, std::span<const platform::PodMetricsSample> samples) override;
     void onSpans(int cell, std::span<const trace::Span> spans) override;
+    void onRunMetrics(int cell, const analysis::RunMetricsReport& report) override;
     void onRunFinished(const engine::RunOutcome& outcome) override;
 
     // UI thread: the latest series of a cell (empty RunSeries when unknown).
@@ -57,6 +61,9 @@ signals:
     void cellStarted(int cell, const QString& label);
     void seriesUpdated(int cell, const faaswb::ui::RunSeries& series); // at most once per refresh per cell
     void progressUpdated(const faaswb::ui::LiveProgress& progress);    // once per refresh while running
+    // Before cellFinished, for a cell whose scenario has thresholds: how many held and which failed, as
+    // "p99 < 200ms (312.40 ms); error_rate < 1% (n/a: ...)" (empty when all held).
+    void cellChecked(int cell, int passed, int failed, const QString& failures);
     void cellFinished(int cell, const QString& status, const QString& message);
 
 private:

@@ -3,6 +3,7 @@
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QPalette>
+#include <QStringList>
 #include <QTableView>
 #include <cmath>
 
@@ -26,6 +27,61 @@ QString formatCount(quint64 value) {
 
 QString notAvailable() {
     return QStringLiteral("—");
+}
+
+QString formatSweepValue(const nlohmann::json& value) {
+    if (value.is_string())
+        return QString::fromStdString(value.get<std::string>());
+    if (value.is_number_integer() || value.is_number_unsigned())
+        return QString::fromStdString(value.dump());
+    if (value.is_number_float())
+        return QString::number(value.get<double>(), 'g', 10);
+    if (value.is_null())
+        return {};
+    return QString::fromStdString(value.dump());
+}
+
+QString formatSweep(const nlohmann::json& values) {
+    const nlohmann::json& object =
+        values.is_object() && values.contains("values") && values["values"].is_object() ? values["values"] : values;
+    if (!object.is_object())
+        return formatSweepValue(object);
+    QStringList parts;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        parts << QString::fromStdString(it.key()) + QLatin1Char('=') + formatSweepValue(it.value());
+    return parts.join(QStringLiteral(", "));
+}
+
+QString formatSweepJson(const std::string& json) {
+    if (json.empty())
+        return {};
+    const auto parsed = nlohmann::json::parse(json, nullptr, false);
+    return parsed.is_discarded() ? QString::fromStdString(json) : formatSweep(parsed);
+}
+
+QString formatMetric(const std::optional<double>& value) {
+    if (!value)
+        return QStringLiteral("n/a");
+    const double magnitude = std::abs(*value);
+    if (magnitude == 0 || std::round(*value) == *value)
+        return QString::number(*value, 'f', 0);
+    if (magnitude >= 1000)
+        return QString::number(*value, 'f', 1);
+    if (magnitude >= 1)
+        return QString::number(*value, 'f', 2);
+    return QString::number(*value, 'g', 3);
+}
+
+QString checksText(const std::optional<bool>& passed) {
+    if (!passed)
+        return notAvailable();
+    return *passed ? QStringLiteral("pass") : QStringLiteral("FAIL");
+}
+
+QColor checksColor(const std::optional<bool>& passed) {
+    if (!passed)
+        return {};
+    return *passed ? betterColor() : worseColor();
 }
 
 QVariant rightAligned() {

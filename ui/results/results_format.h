@@ -6,6 +6,9 @@
 #include <QColor>
 #include <QString>
 #include <QVariant>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 QT_BEGIN_NAMESPACE
 class QTableView;
@@ -18,6 +21,17 @@ QString formatSigned(double value, int decimals); // "+2.000", "-0.500", "0.000"
 QString formatCount(quint64 value);               // "12345"
 QString notAvailable();                           // "—"
 QVariant rightAligned();                          // a Qt::TextAlignmentRole value for numbers
+
+// Sweep points as people read them: "rate=50, payloadSize=1024" (strings unquoted, keys in stored order). Accepts
+// the values object or the runner's {"index": i, "values": {...}}; empty for null or an empty object.
+QString formatSweepValue(const nlohmann::json& value); // 50, 1.5, serving, true
+QString formatSweep(const nlohmann::json& values);
+QString formatSweepJson(const std::string& json); // from RunRow::sweep; the text itself when it is not JSON
+// A metric value with the decimals its size needs ("12.35", "0.0042", "123456"); "n/a" when unavailable.
+QString formatMetric(const std::optional<double>& value);
+// "pass" / "FAIL" / "—" for a run's threshold outcome, and its colour (invalid for "—").
+QString checksText(const std::optional<bool>& passed);
+QColor checksColor(const std::optional<bool>& passed);
 
 bool paletteIsDark();
 QColor statusColor(const QString& status); // failed red, cancelled/incomplete amber; invalid for the others

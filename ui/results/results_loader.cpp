@@ -2,6 +2,7 @@
 
 #include "results/csv_export.h"
 #include "results/iso_time.h"
+#include "ui/results/results_format.h"
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,10 @@ RunInfo toRunInfo(const results::RunRow& row) {
     run.errors = row.errors;
     run.requestsDropped = row.requestsDropped;
     run.achievedRps = row.achievedRps;
+    run.sweepJson = qs(row.sweep);
+    run.sweep = formatSweepJson(row.sweep);
+    run.repeat = row.repeat;
+    run.thresholdsPassed = row.thresholdsPassed;
     return run;
 }
 
@@ -71,6 +76,11 @@ RunDetailData loadOne(results::ResultStore& store, qint64 runId) {
     }
     data.series = std::move(*series);
     data.series.label = runLabel(data.info);
+    auto metrics = store.runMetrics(runId);
+    if (metrics)
+        data.metrics = std::move(*metrics);
+    else
+        data.metricsError = QStringLiteral("Cannot read the run's metrics: %1").arg(qs(metrics.error().message));
     return data;
 }
 
@@ -82,14 +92,16 @@ std::vector<std::int64_t> toStd(const QList<qint64>& ids) {
 
 QString runLabel(const RunInfo& run) {
     QStringList parts{QStringLiteral("#%1").arg(run.id)};
-    for (const QString& part : {run.scenario, run.benchmark, run.language, run.platform})
+    for (const QString& part : {run.scenario, run.sweep, run.benchmark, run.language, run.platform})
         if (!part.isEmpty())
             parts << part;
+    if (run.repeat > 0)
+        parts << QStringLiteral("repeat %1").arg(run.repeat + 1);
     return parts.join(QStringLiteral(" · "));
 }
 
 QStringList distinguishingLabels(const QList<RunInfo>& runs) {
-    const QList<QString RunInfo::*> fields{&RunInfo::scenario, &RunInfo::benchmark, &RunInfo::language,
+    const QList<QString RunInfo::*> fields{&RunInfo::scenario, &RunInfo::sweep, &RunInfo::benchmark, &RunInfo::language,
                                            &RunInfo::platform};
     QList<QString RunInfo::*> differing;
     for (const auto field : fields) {
@@ -102,7 +114,8 @@ QStringList distinguishingLabels(const QList<RunInfo>& runs) {
     for (const RunInfo& run : runs) {
         QStringList parts{QStringLiteral("#%1").arg(run.id)};
         for (const auto field : std::as_const(differing))
-            parts << run.*field;
+            if (!(run.*field).isEmpty())
+                parts << run.*field;
         labels << parts.join(QStringLiteral(" · "));
     }
     return labels;

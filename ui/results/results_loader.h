@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QString>
 #include <QtConcurrent/QtConcurrentRun>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -30,6 +31,10 @@ struct RunInfo {
     double achievedRps = 0;
     bool hasSummary = false; // false when the run's summary could not be read
     results::RunSummary summary;
+    QString sweep;                        // the sweep point, "rate=50, payloadSize=1024"; empty without a sweep
+    QString sweepJson;                    // as stored ({"rate":50})
+    int repeat = 0;                       // 0-based repetition of the cell
+    std::optional<bool> thresholdsPassed; // nullopt: no thresholds (or no metrics stored)
 };
 
 // "#12 · warm · 010.sleep · python · local"
@@ -47,6 +52,8 @@ struct RunDetailData {
     QString error;
     RunInfo info;
     RunSeries series;
+    analysis::RunMetricsReport metrics; // the run's metrics and threshold outcomes (empty when none were stored)
+    QString metricsError;               // non-empty when they could not be read
 };
 
 // Read-only: the runs with their summaries (percentiles), newest first as the store lists them.

@@ -81,6 +81,10 @@ void ResultsPage::Impl::setupTableButtons() {
     compareButton = new QPushButton(ResultsPage::tr("Compare"), q);
     compareButton->setObjectName(QStringLiteral("compareButton"));
     compareButton->setToolTip(ResultsPage::tr("Compare the selected runs (select two or more)"));
+    summaryButton = new QPushButton(ResultsPage::tr("Summarize"), q);
+    summaryButton->setObjectName(QStringLiteral("summaryButton"));
+    summaryButton->setToolTip(ResultsPage::tr("Medians and 95% CIs of the selected runs per sweep point, in the "
+                                              "Summary view"));
     deleteButton = new QPushButton(ResultsPage::tr("Delete…"), q);
     deleteButton->setObjectName(QStringLiteral("deleteButton"));
     exportButton = new QPushButton(ResultsPage::tr("Export CSV…"), q);
@@ -104,6 +108,7 @@ QWidget* ResultsPage::Impl::runsArea() {
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(countLabel, 1);
     buttons->addWidget(compareButton);
+    buttons->addWidget(summaryButton);
     buttons->addWidget(deleteButton);
     buttons->addWidget(exportButton);
     tablePage = new QWidget(q);

@@ -35,9 +35,10 @@ public slots:
 
 signals:
     void compareRequested(const QList<qint64>& runIds);
-    void loaded();                             // after each (re)load of the runs table
-    void detailLoaded(qint64 runId);           // the run detail (summary and charts) shows this run
-    void exportFinished(const QString& error); // empty on success
+    void summaryRequested(const QList<qint64>& runIds); // "Summarize": the selected runs in the Summary view
+    void loaded();                                      // after each (re)load of the runs table
+    void detailLoaded(qint64 runId);                    // the run detail (summary and charts) shows this run
+    void exportFinished(const QString& error);          // empty on success
 
 private:
     class Impl;

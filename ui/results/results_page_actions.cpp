@@ -46,6 +46,7 @@ void ResultsPage::Impl::connectActions() {
     QObject::connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, q,
                      [this] { onCurrentChanged(); });
     QObject::connect(compareButton, &QPushButton::clicked, q, [this] { emit q->compareRequested(q->selectedRuns()); });
+    QObject::connect(summaryButton, &QPushButton::clicked, q, [this] { emit q->summaryRequested(q->selectedRuns()); });
     QObject::connect(deleteButton, &QPushButton::clicked, q, [this] { deleteSelected(); });
     QObject::connect(exportButton, &QPushButton::clicked, q, [this] { chooseExportDir(); });
     QObject::connect(detail, &RunDetail::loaded, q, &ResultsPage::detailLoaded);
@@ -112,6 +113,7 @@ void ResultsPage::Impl::updateButtons() {
     const auto selected = q->selectedRuns().size();
     const bool haveRuns = stack->currentWidget() == tablePage && model->rowCount() > 0;
     compareButton->setEnabled(haveRuns && selected >= 2);
+    summaryButton->setEnabled(haveRuns && selected >= 1);
     deleteButton->setEnabled(haveRuns && selected >= 1 && !writeJob.busy());
     exportButton->setEnabled(haveRuns && !writeJob.busy());
 }

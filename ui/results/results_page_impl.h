@@ -73,6 +73,7 @@ public:
     QLabel* placeholder = nullptr;
     QLabel* countLabel = nullptr;
     QPushButton* compareButton = nullptr;
+    QPushButton* summaryButton = nullptr;
     QPushButton* deleteButton = nullptr;
     QPushButton* exportButton = nullptr;
     RunsModel* model = nullptr;

@@ -2,11 +2,13 @@
 
 #include "ui/charts/chart_panel.h"
 #include "ui/results/results_format.h"
+#include "ui/results/run_metrics_model.h"
 #include "ui/results/summary_model.h"
 
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -23,9 +25,10 @@ RunDetail::RunDetail(QWidget* parent)
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     setupSummary();
+    setupMetrics();
     setupCharts();
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_summaryView);
+    splitter->addWidget(m_tables);
     splitter->addWidget(m_charts);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
@@ -52,6 +55,37 @@ void RunDetail::setupSummary() {
     m_summaryView->setMinimumWidth(320);
 }
 
+namespace {
+
+QTableView* metricTable(QWidget* parent, const QString& name, QAbstractItemModel* model) {
+    auto* view = new QTableView(parent);
+    view->setObjectName(name);
+    view->setModel(model);
+    view->setAlternatingRowColors(true);
+    view->setSelectionMode(QAbstractItemView::ContiguousSelection);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    useCompactRows(*view);
+    return view;
+}
+
+} // namespace
+
+void RunDetail::setupMetrics() {
+    m_metrics = new RunMetricsModel(this);
+    m_thresholds = new ThresholdsModel(this);
+    m_metricsView = metricTable(this, QStringLiteral("runMetrics"), m_metrics);
+    m_thresholdsView = metricTable(this, QStringLiteral("runThresholds"), m_thresholds);
+    m_tables = new QTabWidget(this);
+    m_tables->setObjectName(QStringLiteral("runTables"));
+    m_tables->setDocumentMode(true);
+    m_tables->addTab(m_summaryView, tr("Summary"));
+    m_tables->addTab(m_metricsView, tr("Metrics"));
+    m_tables->addTab(m_thresholdsView, tr("Checks"));
+    m_tables->setMinimumWidth(360);
+}
+
 void RunDetail::setupCharts() {
     m_charts = new QTabWidget(this);
     m_charts->setObjectName(QStringLiteral("runCharts"));
@@ -75,14 +109,38 @@ void RunDetail::clear(const QString& note) {
     m_runId = 0;
     m_title->setText(note);
     m_summary->setRuns({});
+    showMetrics({});
     for (ChartPanel* panel : std::as_const(m_panels))
         panel->setRuns({});
+}
+
+// The Checks tab says the outcome in its title, so a failed threshold shows without opening it.
+void RunDetail::showMetrics(const RunDetailData& detail) {
+    m_metrics->setMetrics(detail.metrics.metrics);
+    m_thresholds->setThresholds(detail.metrics.thresholds, detail.metrics.metrics);
+    fitColumnsToContents(*m_metricsView);
+    fitColumnsToContents(*m_thresholdsView);
+    const int metricsTab = m_tables->indexOf(m_metricsView);
+    const int checksTab = m_tables->indexOf(m_thresholdsView);
+    m_tables->setTabText(metricsTab, detail.metrics.metrics.empty()
+                                         ? tr("Metrics")
+                                         : tr("Metrics (%1)").arg(detail.metrics.metrics.size()));
+    m_tables->setTabToolTip(metricsTab, detail.metricsError);
+    const int total = m_thresholds->rowCount();
+    const int failed = m_thresholds->failures();
+    m_tables->setTabText(checksTab, total == 0    ? tr("Checks")
+                                    : failed == 0 ? tr("Checks: pass")
+                                                  : tr("Checks: %1 of %2 FAIL").arg(failed).arg(total));
+    m_tables->tabBar()->setTabTextColor(checksTab, total == 0    ? palette().color(QPalette::WindowText)
+                                                   : failed == 0 ? betterColor()
+                                                                 : worseColor());
 }
 
 void RunDetail::apply(const RunDetailData& detail) {
     if (!detail.error.isEmpty()) {
         m_title->setText(detail.error);
         m_summary->setRuns({});
+        showMetrics({});
         emit failed(detail.error);
         return;
     }
@@ -91,6 +149,7 @@ void RunDetail::apply(const RunDetailData& detail) {
         tr("Run %1 — %2, %3")
             .arg(runLabel(run), run.status, run.startedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
     m_summary->setRuns({run});
+    showMetrics(detail);
     for (ChartPanel* panel : std::as_const(m_panels))
         panel->setRuns({detail.series});
     emit loaded(run.id);

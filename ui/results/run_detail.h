@@ -1,5 +1,6 @@
-// RunDetail: the lower half of the results browser — the current run's title, its summary table (SummaryModel, one
-// value column) and every chart kind in tabs. showRun() loads the run in the background; an answer for a run that is
+// RunDetail: the lower half of the results browser — the current run's title (with its sweep point and repeat), on
+// the left its summary table (SummaryModel, one value column), its scenario metrics and its threshold outcomes in
+// tabs, on the right every chart kind in tabs. showRun() loads the run in the background; an answer for a run that is
 // no longer current is dropped. UI thread only.
 #pragma once
 
@@ -17,6 +18,8 @@ namespace faaswb::ui {
 
 class ChartPanel;
 class SummaryModel;
+class RunMetricsModel;
+class ThresholdsModel;
 
 class RunDetail : public QWidget {
     Q_OBJECT
@@ -29,6 +32,8 @@ public:
     qint64 runId() const { return m_runId; }
     SummaryModel* summaryModel() const { return m_summary; }
     QTableView* summaryView() const { return m_summaryView; }
+    RunMetricsModel* metricsModel() const { return m_metrics; }
+    ThresholdsModel* thresholdsModel() const { return m_thresholds; }
     const QList<ChartPanel*>& chartPanels() const { return m_panels; }
 
 signals:
@@ -37,14 +42,21 @@ signals:
 
 private:
     void setupSummary();
+    void setupMetrics();
     void setupCharts();
     void apply(const RunDetailData& detail);
+    void showMetrics(const RunDetailData& detail);
 
     JobTracker m_job;
     qint64 m_runId = 0;
     QLabel* m_title = nullptr;
     QTableView* m_summaryView = nullptr;
     SummaryModel* m_summary = nullptr;
+    QTabWidget* m_tables = nullptr; // Summary | Metrics | Checks
+    RunMetricsModel* m_metrics = nullptr;
+    ThresholdsModel* m_thresholds = nullptr;
+    QTableView* m_metricsView = nullptr;
+    QTableView* m_thresholdsView = nullptr;
     QTabWidget* m_charts = nullptr;
     QList<ChartPanel*> m_panels;
 };

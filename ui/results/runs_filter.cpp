@@ -77,7 +77,7 @@ bool RunsFilter::matchesText(const RunInfo& run) const {
         return true;
     const QString id = QString::number(run.id);
     for (const QString* text : {&id, &run.experiment, &run.scenario, &run.scenarioType, &run.benchmark, &run.language,
-                                &run.platform, &run.status, &run.message})
+                                &run.platform, &run.status, &run.message, &run.sweep})
         if (text->contains(m_text, Qt::CaseInsensitive))
             return true;
     return false;

@@ -2,6 +2,8 @@
 
 #include "ui/results/results_format.h"
 
+#include <QFont>
+
 namespace faaswb::ui {
 namespace {
 
@@ -61,6 +63,8 @@ QString headerText(int column) {
         return QStringLiteral("Experiment");
     case RunsModel::Scenario:
         return QStringLiteral("Scenario");
+    case RunsModel::Sweep:
+        return QStringLiteral("Sweep");
     case RunsModel::Benchmark:
         return QStringLiteral("Benchmark");
     case RunsModel::Language:
@@ -69,6 +73,8 @@ QString headerText(int column) {
         return QStringLiteral("Platform");
     case RunsModel::Status:
         return QStringLiteral("Status");
+    case RunsModel::Checks:
+        return QStringLiteral("Checks");
     case RunsModel::Requests:
         return QStringLiteral("Requests");
     case RunsModel::Errors:
@@ -90,6 +96,10 @@ QString headerToolTip(int column) {
     switch (column) {
     case RunsModel::Started:
         return QStringLiteral("Start of the run, local time");
+    case RunsModel::Sweep:
+        return QStringLiteral("The run's sweep point (scenario sweep values)");
+    case RunsModel::Checks:
+        return QStringLiteral("The scenario's thresholds: pass when all held, FAIL when one did not, — without any");
     case RunsModel::Requests:
         return QStringLiteral("Completed requests in the measured (non-warm-up) intervals");
     case RunsModel::Achieved:
@@ -144,12 +154,12 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
         return run.id;
     case Qt::TextAlignmentRole:
         return isNumeric(index.column()) ? rightAligned() : QVariant();
-    case Qt::ForegroundRole: {
-        const QColor color = index.column() == Status ? statusColor(run.status) : QColor();
-        return color.isValid() ? QVariant(color) : QVariant();
-    }
+    case Qt::ForegroundRole:
+        return foreground(run, index.column());
+    case Qt::FontRole:
+        return font(run, index.column());
     case Qt::ToolTipRole:
-        return index.column() == Status && !run.message.isEmpty() ? QVariant(run.message) : QVariant();
+        return toolTip(run, index.column());
     default:
         return {};
     }
@@ -176,13 +186,52 @@ QVariant RunsModel::display(const RunInfo& run, int column) const {
         return run.platform;
     case Status:
         return run.status;
+    case Sweep:
+        return run.sweep;
+    case Checks:
+        return checksText(run.thresholdsPassed);
     default:
         return {};
     }
 }
 
-// Numbers sort as numbers; a missing value sorts below every real one.
+QVariant RunsModel::foreground(const RunInfo& run, int column) const {
+    QColor color;
+    if (column == Status)
+        color = statusColor(run.status);
+    else if (column == Checks)
+        color = checksColor(run.thresholdsPassed);
+    return color.isValid() ? QVariant(color) : QVariant();
+}
+
+// A failed check is what the eye should find first in a long table.
+QVariant RunsModel::font(const RunInfo& run, int column) const {
+    if (column != Checks || !run.thresholdsPassed || *run.thresholdsPassed)
+        return {};
+    QFont bold;
+    bold.setBold(true);
+    return bold;
+}
+
+QVariant RunsModel::toolTip(const RunInfo& run, int column) const {
+    if (column == Status && !run.message.isEmpty())
+        return run.message;
+    if (column == Sweep && (!run.sweep.isEmpty() || run.repeat > 0))
+        return QStringLiteral("%1\nrepeat %2")
+            .arg(run.sweep.isEmpty() ? QStringLiteral("no sweep") : run.sweep)
+            .arg(run.repeat + 1);
+    if (column == Checks && run.thresholdsPassed)
+        return *run.thresholdsPassed ? QStringLiteral("Every threshold held; the run detail lists them")
+                                     : QStringLiteral("A threshold failed; the run detail says which");
+    return {};
+}
+
+// Numbers sort as numbers; a missing value sorts below every real one. Checks sort FAIL, pass, none.
 QVariant RunsModel::sortKey(const RunInfo& run, int column) const {
+    if (column == Checks)
+        return run.thresholdsPassed ? (*run.thresholdsPassed ? 1 : 0) : 2;
+    if (column == Sweep)
+        return QString(run.sweep.toLower() + QStringLiteral("#%1").arg(run.repeat, 4, 10, QLatin1Char('0')));
     if (isNumeric(column))
         return numericValue(run, column).value_or(-1.0);
     if (column == Started)

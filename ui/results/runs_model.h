@@ -1,6 +1,7 @@
-// RunsModel: the runs of a results database as a table (one row per run; IDs, labels, status, counts, rates and
-// latency percentiles with units in the headers). Qt::UserRole (SortRole) gives each cell's sort key — numbers as
-// numbers, so sorting by p99 is numeric. RunIdRole gives the run id in every column. UI thread only.
+// RunsModel: the runs of a results database as a table (one row per run; IDs, labels, the sweep point, status, the
+// threshold outcome ("Checks": pass / FAIL / —), counts, rates and latency percentiles with units in the headers).
+// Qt::UserRole (SortRole) gives each cell's sort key — numbers as numbers, so sorting by p99 is numeric. RunIdRole
+// gives the run id in every column. UI thread only.
 #pragma once
 
 #include "ui/results/results_loader.h"
@@ -18,10 +19,12 @@ public:
         Started,
         Experiment,
         Scenario,
+        Sweep,
         Benchmark,
         Language,
         Platform,
         Status,
+        Checks,
         Requests,
         Errors,
         ErrorRate,
@@ -47,6 +50,9 @@ public:
 private:
     QVariant display(const RunInfo& run, int column) const;
     QVariant sortKey(const RunInfo& run, int column) const;
+    QVariant foreground(const RunInfo& run, int column) const;
+    QVariant font(const RunInfo& run, int column) const;
+    QVariant toolTip(const RunInfo& run, int column) const;
     QList<RunInfo> m_runs;
 };
 

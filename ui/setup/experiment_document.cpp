@@ -33,6 +33,21 @@ QVariantMap scenarioDefaults(const QString& type) {
     QVariantMap fields{{QStringLiteral("type"), type}};
     if (type == QLatin1String("cold-start")) {
         fields.insert(QStringLiteral("repetitions"), 3);
+    } else if (type == QLatin1String("perf-cost")) {
+        fields.insert(QStringLiteral("repetitions"), 3);
+        fields.insert(QStringLiteral("memory"), QVariantList{QStringLiteral("128Mi"), QStringLiteral("256Mi")});
+    } else if (type == QLatin1String("trace-replay")) {
+        // The validator asks for the file until one is named: the form shows that under the scenario.
+        fields.insert(QStringLiteral("trace"), QVariantMap{{QStringLiteral("file"), QStringLiteral("trace.csv")},
+                                                           {QStringLiteral("format"), QStringLiteral("timestamps")}});
+    } else if (type == QLatin1String("workflow-chain")) {
+        fields.insert(QStringLiteral("steps"), 3);
+        fields.insert(QStringLiteral("mechanism"), QStringLiteral("serving"));
+        fields.insert(QStringLiteral("requests"), 20);
+    } else if (type == QLatin1String("batch")) {
+        fields.insert(QStringLiteral("source"), QVariantMap{{QStringLiteral("csv"), QStringLiteral("records.csv")}});
+        fields.insert(QStringLiteral("batchSize"), 10);
+        fields.insert(QStringLiteral("workers"), 2);
     } else if (type == QLatin1String("autoscaling")) {
         fields.insert(QStringLiteral("stages"),
                       QVariantList{stage(10, QStringLiteral("10s")), stage(100, QStringLiteral("30s")),

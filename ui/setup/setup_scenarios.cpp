@@ -23,7 +23,8 @@ namespace {
 const QStringList kScenarioTypes{
     QStringLiteral("warm-latency"),   QStringLiteral("cold-start"), QStringLiteral("concurrency-one"),
     QStringLiteral("autoscaling"),    QStringLiteral("load"),       QStringLiteral("batch"),
-    QStringLiteral("workflow-chain"), QStringLiteral("eventing")};
+    QStringLiteral("workflow-chain"), QStringLiteral("eventing"),   QStringLiteral("trace-replay"),
+    QStringLiteral("perf-cost")};
 
 struct ScenarioField {
     const char* key;
@@ -40,21 +41,31 @@ const ScenarioField kScenarioFields[] = {
     {"requests", "Requests", "stop after this many", true},
     {"repetitions", "Repetitions", "1", true},
     {"timeout", "Timeout", "per request, e.g. 5s", false},
+    {"repeat", "Repeat", "1 (runs of each cell, for confidence intervals)", true},
 };
 
-// Which fields each scenario type uses; the others are hidden (still kept in the YAML).
+// Which fields each scenario type uses; the others are hidden (still kept in the YAML). Keys the form has no field
+// for (sweep, thresholds, trace, memory, batch/chain/eventing settings) are edited in the YAML text.
 bool typeUses(const QString& type, const QString& key) {
-    const bool coldStart = type == QLatin1String("cold-start");
+    const bool coldStart = type == QLatin1String("cold-start") || type == QLatin1String("perf-cost");
+    if (key == QLatin1String("repeat"))
+        return true;
     if (key == QLatin1String("repetitions"))
         return coldStart;
+    if (key == QLatin1String("timeout") || key == QLatin1String("name") || key == QLatin1String("type"))
+        return true;
+    if (type == QLatin1String("trace-replay")) // the trace sets the arrivals
+        return key == QLatin1String("warmup");
+    if (type == QLatin1String("workflow-chain")) // chain invocations, one at a time
+        return key == QLatin1String("requests");
+    if (type == QLatin1String("batch")) // the source's records set the work
+        return false;
     if (key == QLatin1String("stages"))
         return type == QLatin1String("autoscaling") || type == QLatin1String("load");
     if (key == QLatin1String("connections") && type == QLatin1String("autoscaling"))
         return false; // autoscaling scenarios are open loop
     if (key == QLatin1String("requests"))
         return !coldStart && type != QLatin1String("autoscaling") && type != QLatin1String("warm-latency");
-    if (key == QLatin1String("timeout") || key == QLatin1String("name") || key == QLatin1String("type"))
-        return true;
     return !coldStart;
 }
 
