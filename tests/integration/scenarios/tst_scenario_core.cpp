@@ -173,6 +173,32 @@ private slots:
         QVERIFY(hasMetric(m, "panic_periods") && hasMetric(m, "steady_p99") && hasMetric(m, "scaleup_p99"));
     }
 
+    // perf-cost: one cold-start run per memory limit, each saying which limit it ran with, how much memory the pods
+    // used and whether the platform enforced the limit (here, with no cgroup v2 memory controller, a note says why
+    // not; where it is enforced, memory_enforced is 1).
+    void perfCostRunsEachMemoryLimit() {
+        const auto experiment = experimentFrom(
+            "  - {id: 030.memory, languages: [python], input: {mb: 8}}\n",
+            "  - {name: mem, type: perf-cost, memory: [96Mi, 192Mi], repetitions: 1, warmRequests: 2}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(2));
+        const double limits[] = {96, 192};
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto& result = outcome.results[i];
+            QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
+            QCOMPARE(metric(result.metrics, "memory_limit").value_or(0), limits[i]);
+            QCOMPARE(outcome.observer->started[i].config["function"]["memory"].get<std::string>(),
+                     i == 0 ? std::string("96Mi") : std::string("192Mi"));
+            QVERIFY(metric(result.metrics, "cold_start_p50").value_or(0) > 0);
+            const auto enforced = metric(result.metrics, "memory_enforced");
+            QVERIFY2(enforced.has_value(), "the local platform always says whether it enforced the limit");
+            if (*enforced == 0)
+                QVERIFY2(result.message.find("not enforceable here") != std::string::npos, result.message.c_str());
+            const auto peak = metric(result.metrics, "peak_memory");
+            QVERIFY2(!peak || (*peak > 0 && *peak < 4096), "pod memory in MiB when sampled");
+        }
+    }
+
     void cleanupTestCase() { m_platform.reset(); }
 
 private:
