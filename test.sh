@@ -5,8 +5,9 @@ cd "$(dirname "$0")"
 
 ./packaging/install-deps.sh
 
-werror=OFF
-[[ "${CI:-}" == "true" ]] && werror=ON
-cmake --preset dev -DFAASWB_WERROR="$werror" >/dev/null
-cmake --build --preset dev -j"$(nproc)"
-ctest --preset dev --no-tests=error --output-on-failure "$@"
+# CI builds with -Werror and without debug info (the ci preset); developers get the dev preset's RelWithDebInfo.
+preset=dev
+[[ "${CI:-}" == "true" ]] && preset=ci
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j"$(nproc)"
+ctest --preset "$preset" --no-tests=error --output-on-failure "$@"

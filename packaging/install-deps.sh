@@ -12,6 +12,7 @@ packages=(
     libpq-dev   # the batch scenario's PostgreSQL source (the build works without it, refusing postgres sources)
     sqlite3 python3 nodejs
     appstream desktop-file-utils
+    ccache      # optional: faster rebuilds (CMake uses it when present)
     fonts-dejavu-core
 )
 if [[ "${1:-}" == "--perf" ]]; then
