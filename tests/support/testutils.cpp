@@ -59,6 +59,22 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const QString& program, cons
     return server;
 }
 
-QString ServerProcess::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+QString ServerProcess::baseUrl() const {
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+}
+
+WorkbenchOutcome runWorkbench(const QStringList& args, const QProcessEnvironment& environment, int timeoutMs) {
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(binaryPath(QStringLiteral("faas-workbench")), args);
+    if (!process.waitForFinished(timeoutMs)) {
+        qWarning("faas-workbench %s did not finish in %d ms", qPrintable(args.join(u' ')), timeoutMs);
+        process.kill();
+        process.waitForFinished();
+        return {};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
 
 } // namespace faaswb::test

@@ -2,16 +2,28 @@
 // (the loopback target server) on ephemeral ports. Used from the test's main thread.
 #pragma once
 
+#include <QByteArray>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 namespace faaswb::test {
 
 QString sourcePath(const QString& relative); // path under the source tree
 QString binaryPath(const QString& name);     // an executable built into <build>/bin
+
+struct WorkbenchOutcome {
+    int exitCode = -1; // -1: crashed, or killed at the time-out
+    QByteArray out;
+    QByteArray err;
+};
+// Runs the built `faas-workbench args` with `environment` (default: this process's) to its end, killing it after
+// `timeoutMs`.
+WorkbenchOutcome runWorkbench(const QStringList& args,
+                              const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+                              int timeoutMs = 60'000);
 
 // A child process that prints "listening on 127.0.0.1:PORT" (or "... PORT N") on its first stdout line.
 // Killed (SIGKILL after SIGTERM) when destroyed, so tests never leak processes.

@@ -4,6 +4,7 @@
 #include "http_call.h"
 #include "kube/client.h"
 #include "kube/knative.h"
+#include "kube_waits.h"
 #include "localplatform/daemon.h"
 #include "testutils.h"
 
@@ -47,41 +48,12 @@ private:
 
     const localplatform::DaemonState& state() const { return m_daemon->state(); }
 
-    // Polls the API until `predicate` holds on the service's pods (a condition, with a deadline).
     json waitForPods(const std::string& selector, const std::function<bool(const json&)>& predicate,
                      std::chrono::seconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        json pods;
-        while (std::chrono::steady_clock::now() < deadline) {
-            kube::ListOptions options;
-            options.labelSelector = selector;
-            auto listed = m_client->list("/api/v1/namespaces/default/pods", options);
-            if (listed.ok()) {
-                pods = *listed;
-                if (predicate(pods))
-                    return pods;
-            }
-            QTest::qWait(50);
-        }
-        return nullptr;
+        return test::waitForPods(*m_client, selector, predicate, timeout);
     }
 
-    json deployAndWait(const json& manifest) {
-        const std::string name = manifest["metadata"]["name"];
-        auto created = m_client->create(kube::knativeServicesPath("default"), manifest);
-        if (!created.ok()) {
-            qWarning("create failed: %s", created.error().message.c_str());
-            return nullptr;
-        }
-        const auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto service = m_client->get(kube::knativeServicesPath("default", name));
-            if (service.ok() && kube::isReady(*service))
-                return *service;
-            QTest::qWait(20);
-        }
-        return nullptr;
-    }
+    json deployAndWait(const json& manifest) { return deployServiceAndWait(*m_client, manifest); }
 
     // 200 responses the gateway counted for the revision, from /metrics.
     double servedRequests(const std::string& revision) {

@@ -5,6 +5,7 @@
 #include "http_call.h"
 #include "kube/client.h"
 #include "kube/knative.h"
+#include "kube_waits.h"
 #include "localplatform/daemon.h"
 #include "localplatform/memory_cgroup.h"
 #include "test_daemon.h"
@@ -56,36 +57,23 @@ private:
     std::unique_ptr<localplatform::LocalPlatformDaemon> m_daemon;
     std::optional<kube::KubeClient> m_client;
 
-    json deployAndWait(const json& manifest) {
-        const std::string name = manifest["metadata"]["name"];
-        auto created = m_client->create(kube::knativeServicesPath("default"), manifest);
-        if (!created.ok()) {
-            qWarning("create failed: %s", created.error().message.c_str());
-            return nullptr;
-        }
-        const auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto service = m_client->get(kube::knativeServicesPath("default", name));
-            if (service.ok() && kube::isReady(*service))
-                return *service;
-            QTest::qWait(20);
-        }
-        return nullptr;
-    }
+    json deployAndWait(const json& manifest) { return test::deployServiceAndWait(*m_client, manifest); }
 
-    // The first pod of `service` for which `predicate` holds, polled with a deadline.
+    // The first pod of `service` for which `predicate` holds.
     json waitForPod(const std::string& service, const std::function<bool(const json&)>& predicate) {
-        const auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            kube::ListOptions options;
-            options.labelSelector = "serving.knative.dev/service=" + service;
-            if (auto pods = m_client->list("/api/v1/namespaces/default/pods", options); pods.ok())
-                for (const json& pod : (*pods)["items"])
-                    if (predicate(pod))
-                        return pod;
-            QTest::qWait(20);
-        }
-        return nullptr;
+        json found;
+        test::waitForPods(
+            *m_client, "serving.knative.dev/service=" + service,
+            [&](const json& pods) {
+                for (const json& pod : pods["items"])
+                    if (predicate(pod)) {
+                        found = pod;
+                        return true;
+                    }
+                return false;
+            },
+            20s);
+        return found;
     }
 
 private slots:

@@ -4,8 +4,7 @@
 #include "engine/runner.h"
 #include "http_call.h"
 #include "model/experiment_loader.h"
-#include "platform/local_platform.h"
-#include "test_daemon.h"
+#include "scenario_run.h"
 #include "testutils.h"
 
 #include <QFile>
@@ -36,13 +35,6 @@ QString sqliteRow(const QString& path, const QString& sql) {
     sqlite3_finalize(statement);
     sqlite3_close(db);
     return row;
-}
-
-std::optional<double> metric(const engine::CellResult& result, const std::string& name) {
-    for (const auto& value : result.metrics.metrics)
-        if (value.name == name)
-            return value.value;
-    return std::nullopt;
 }
 
 } // namespace
@@ -101,8 +93,7 @@ private slots:
         QVERIFY(report.experiment);
         const model::Experiment& experiment = *report.experiment;
 
-        auto created = platform::createLocalPlatform(*experiment.findPlatform("local"),
-                                                     test::testDaemonOptions(m_dir.filePath(QStringLiteral("state"))));
+        auto created = test::startLocalPlatform(experiment, m_dir.filePath(QStringLiteral("state")));
         QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
         engine::Runner runner(experiment, **created);
         CancellationToken cancel;
@@ -111,11 +102,11 @@ private slots:
         QCOMPARE(results.size(), std::size_t(2)); // workers 1 and 4
         for (const auto& result : results) {
             QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
-            QCOMPARE(metric(result, "records"), std::optional<double>(kRecords));
-            QCOMPARE(metric(result, "sink_rows"), std::optional<double>(kRecords));
-            QCOMPARE(metric(result, "failed_records"), std::optional<double>(0));
-            const auto seconds = metric(result, "completion_seconds");
-            const auto perSecond = metric(result, "records_per_second");
+            QCOMPARE(test::metricValue(result, "records"), std::optional<double>(kRecords));
+            QCOMPARE(test::metricValue(result, "sink_rows"), std::optional<double>(kRecords));
+            QCOMPARE(test::metricValue(result, "failed_records"), std::optional<double>(0));
+            const auto seconds = test::metricValue(result, "completion_seconds");
+            const auto perSecond = test::metricValue(result, "records_per_second");
             QVERIFY(seconds && *seconds > 0 && *seconds < 60);
             QVERIFY(perSecond && std::abs(*perSecond * *seconds - kRecords) < 1e-6 * kRecords);
             QVERIFY(result.summary && result.summary->requests == kRecords / 10);

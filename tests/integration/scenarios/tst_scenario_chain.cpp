@@ -2,14 +2,8 @@
 // (instance to instance), through Serving (the gateway) and through Eventing (Broker -> Trigger -> instance), at 1 KB;
 // every chain metric is reported and the hops fit inside the chain. Also: the
 // documentation's and the resources' experiment files validate.
-#include "engine/runner.h"
-#include "model/experiment_loader.h"
-#include "platform/local_platform.h"
-#include "test_daemon.h"
-#include "testutils.h"
+#include "scenario_run.h"
 
-#include <QFile>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <map>
@@ -33,25 +27,6 @@ public:
 private:
     std::mutex m_mutex;
 };
-
-std::optional<double> metric(const analysis::RunMetricsReport& report, const std::string& name) {
-    for (const auto& value : report.metrics)
-        if (value.name == name)
-            return value.value;
-    return std::nullopt;
-}
-
-bool validates(const std::string& yaml, const std::string& name, std::string& problems) {
-    auto report = model::loadExperimentText(yaml, name);
-    for (const auto& issue : report.issues)
-        problems += issue.format() + "\n";
-    return report.experiment.has_value();
-}
-
-QString readSource(const QString& path) {
-    QFile file(test::sourcePath(path));
-    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-}
 
 constexpr const char* kExperiment = R"(name: chain-test
 platform: local
@@ -78,26 +53,22 @@ class TestScenarioChain : public QObject {
 
 private slots:
     void experimentFilesValidate() {
-        std::string problems;
-        const QString resource = readSource(QStringLiteral("resources/experiments/workflow-chain.yaml"));
+        const QString resource = test::sourceText(QStringLiteral("resources/experiments/workflow-chain.yaml"));
         QVERIFY(!resource.isEmpty());
-        QVERIFY2(validates(resource.toStdString(), "workflow-chain.yaml", problems), problems.c_str());
-        const QString doc = readSource(QStringLiteral("docs/scenarios/workflow-chain.md"));
-        const auto snippet =
-            QRegularExpression(QStringLiteral("```yaml\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption)
-                .match(doc);
-        QVERIFY2(snippet.hasMatch(), "docs/scenarios/workflow-chain.md has no ```yaml snippet");
-        QVERIFY2(validates(snippet.captured(1).toStdString(), "workflow-chain.md", problems), problems.c_str());
+        std::string problems = test::loadProblems(resource.toStdString(), "workflow-chain.yaml");
+        QVERIFY2(problems.empty(), problems.c_str());
+        const QString snippet =
+            test::firstYamlBlock(test::sourceText(QStringLiteral("docs/scenarios/workflow-chain.md")));
+        QVERIFY2(!snippet.isEmpty(), "docs/scenarios/workflow-chain.md has no ```yaml snippet");
+        problems = test::loadProblems(snippet.toStdString(), "workflow-chain.md");
+        QVERIFY2(problems.empty(), problems.c_str());
     }
 
     void chainsOnTheLocalPlatform() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        auto loaded = model::loadExperimentText(kExperiment, "chain-test.yaml");
-        QVERIFY(loaded.experiment);
-        const model::Experiment& experiment = *loaded.experiment;
-        auto created = platform::createLocalPlatform(*experiment.findPlatform("local"),
-                                                     test::testDaemonOptions(dir.filePath(QStringLiteral("state"))));
+        const auto experiment = test::experimentFromText(kExperiment, "chain-test.yaml");
+        auto created = test::startLocalPlatform(experiment, dir.filePath(QStringLiteral("state")));
         QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
         QVERIFY(created.value()->supports(platform::Capability::InstanceUrls));
 
@@ -114,12 +85,13 @@ private slots:
             QVERIFY2(result.status == engine::RunStatus::Complete, (mechanism + ": " + result.message).c_str());
             for (const char* name :
                  {"end_to_end_p50", "end_to_end_p99", "handover_p50.hop1", "handover_p50.hop2", "handover_sum_p50"})
-                QVERIFY2(metric(result.metrics, name), (mechanism + ": no " + name).c_str());
-            const double sum = *metric(result.metrics, "handover_sum_p50");
-            const double endToEnd = *metric(result.metrics, "end_to_end_p50");
+                QVERIFY2(test::metricValue(result, name), (mechanism + ": no " + name).c_str());
+            const double sum = *test::metricValue(result, "handover_sum_p50");
+            const double endToEnd = *test::metricValue(result, "end_to_end_p50");
             qInfo("%-9s end_to_end_p50 %7.3f ms  p99 %7.3f ms  hop1 %6.3f ms  hop2 %6.3f ms  sum %6.3f ms",
-                  mechanism.c_str(), endToEnd, *metric(result.metrics, "end_to_end_p99"),
-                  *metric(result.metrics, "handover_p50.hop1"), *metric(result.metrics, "handover_p50.hop2"), sum);
+                  mechanism.c_str(), endToEnd, *test::metricValue(result, "end_to_end_p99"),
+                  *test::metricValue(result, "handover_p50.hop1"), *test::metricValue(result, "handover_p50.hop2"),
+                  sum);
             QVERIFY2(sum > 0, mechanism.c_str());
             QVERIFY2(sum <= endToEnd, (mechanism + ": the hops take longer than the chain").c_str());
             handover[mechanism] = sum;

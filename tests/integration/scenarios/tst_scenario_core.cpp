@@ -1,10 +1,7 @@
 // The load-driven scenarios end to end on an embedded local platform: their summary metrics are present, consistent
 // and sane, sweeps and repeats make one run each, and thresholds decide the exit code.
 #include "engine/runner.h"
-#include "model/experiment_loader.h"
-#include "platform/local_platform.h"
-#include "test_daemon.h"
-#include "testutils.h"
+#include "scenario_run.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -31,13 +28,7 @@ private:
     std::mutex m_mutex;
 };
 
-std::optional<double> metric(const analysis::RunMetricsReport& report, const std::string& name) {
-    for (const auto& value : report.metrics)
-        if (value.name == name)
-            return value.value;
-    return std::nullopt;
-}
-
+// Present in the report, even when its value is null (not measurable on this platform).
 bool hasMetric(const analysis::RunMetricsReport& report, const std::string& name) {
     return std::any_of(report.metrics.begin(), report.metrics.end(), [&](const auto& m) { return m.name == name; });
 }
@@ -48,13 +39,7 @@ model::Experiment experimentFrom(const std::string& benchmarks, const std::strin
                              "scale-to-zero-grace-period: 1s}}\n"
                              "benchmarks:\n" +
                              benchmarks + "scenarios:\n" + scenarios;
-    auto report = model::loadExperimentText(yaml, "scenario-core.yaml");
-    if (!report.experiment) {
-        for (const auto& issue : report.issues)
-            qWarning("%s", issue.format().c_str());
-        qFatal("test experiment does not validate");
-    }
-    return *report.experiment;
+    return test::experimentFromText(yaml, "scenario-core.yaml");
 }
 
 } // namespace
@@ -79,10 +64,10 @@ class TestScenarioCore : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_state.isValid());
-        auto config = *experimentFrom("  - {id: 000.noop, languages: [cpp]}\n",
-                                      "  - {name: w, type: warm-latency, rate: 1, duration: 1s}\n")
-                           .findPlatform("local");
-        auto created = platform::createLocalPlatform(config, test::testDaemonOptions(m_state.path()));
+        auto created =
+            test::startLocalPlatform(experimentFrom("  - {id: 000.noop, languages: [cpp]}\n",
+                                                    "  - {name: w, type: warm-latency, rate: 1, duration: 1s}\n"),
+                                     m_state.path());
         QVERIFY2(created, created ? "" : created.error().message.c_str());
         m_platform = std::move(created).value();
     }
@@ -102,16 +87,16 @@ private slots:
         QCOMPARE(outcome.observer->started[2].sweep["values"]["rate"].get<double>(), 40.0);
         for (const auto& result : outcome.results) {
             QCOMPARE(result.status, engine::RunStatus::Complete);
-            QVERIFY(metric(result.metrics, "p50").value_or(0) > 0);
-            QCOMPARE(metric(result.metrics, "error_rate").value_or(-1), 0.0);
-            QVERIFY(metric(result.metrics, "max_pods").value_or(0) >= 1);
+            QVERIFY(test::metricValue(result.metrics, "p50").value_or(0) > 0);
+            QCOMPARE(test::metricValue(result.metrics, "error_rate").value_or(-1), 0.0);
+            QVERIFY(test::metricValue(result.metrics, "max_pods").value_or(0) >= 1);
             QCOMPARE(result.metrics.thresholds.size(), std::size_t(2));
             QVERIFY(!result.metrics.thresholds[0].passed); // no request takes under a microsecond
             QVERIFY(result.metrics.thresholds[1].passed);
         }
         // 40 req/s for 1 s measures about twice the requests of 20 req/s.
-        QVERIFY(metric(outcome.results[2].metrics, "requests").value_or(0) >
-                1.5 * metric(outcome.results[0].metrics, "requests").value_or(0));
+        QVERIFY(test::metricValue(outcome.results[2].metrics, "requests").value_or(0) >
+                1.5 * test::metricValue(outcome.results[0].metrics, "requests").value_or(0));
         QCOMPARE(engine::exitCodeFor(outcome.results), static_cast<int>(ErrorCode::ThresholdFailed));
         QCOMPARE(outcome.observer->reports.size(), std::size_t(4));
     }
@@ -125,17 +110,17 @@ private slots:
         QCOMPARE(outcome.results.size(), std::size_t(1));
         const auto& result = outcome.results[0];
         QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
-        const auto cold = metric(result.metrics, "cold_start_p50");
-        const auto warm = metric(result.metrics, "warm_p50");
+        const auto cold = test::metricValue(result.metrics, "cold_start_p50");
+        const auto warm = test::metricValue(result.metrics, "warm_p50");
         QVERIFY(cold && warm);
         QVERIFY2(*cold > *warm, qPrintable(QString("cold %1 ms, warm %2 ms").arg(*cold).arg(*warm)));
-        QVERIFY(metric(result.metrics, "cold_warm_ratio").value_or(0) > 1);
-        QCOMPARE(metric(result.metrics, "requests").value_or(0), 8.0); // 2 x (1 cold + 3 warm)
-        const auto wait = metric(result.metrics, "cold_activator_wait_p50");
+        QVERIFY(test::metricValue(result.metrics, "cold_warm_ratio").value_or(0) > 1);
+        QCOMPARE(test::metricValue(result.metrics, "requests").value_or(0), 8.0); // 2 x (1 cold + 3 warm)
+        const auto wait = test::metricValue(result.metrics, "cold_activator_wait_p50");
         QVERIFY2(wait && *wait > 0, "the gateway's trace shows the cold requests waiting for an instance");
         QVERIFY(*wait < *cold);
         QVERIFY(hasMetric(result.metrics, "cold_init_p50")); // null on local (not separated from the wait)
-        QVERIFY(metric(result.metrics, "cold_handler_p50").value_or(-1) >= 0);
+        QVERIFY(test::metricValue(result.metrics, "cold_handler_p50").value_or(-1) >= 0);
     }
 
     // containerConcurrency 1 at 4x what one instance can serve fans out to several pods and queues meanwhile.
@@ -148,9 +133,9 @@ private slots:
         const auto& result = outcome.results[0];
         QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
         QCOMPARE(outcome.observer->started[0].config["function"]["containerConcurrency"].get<int>(), 1);
-        QVERIFY2(metric(result.metrics, "max_pods").value_or(0) >= 2,
-                 qPrintable(QString::number(metric(result.metrics, "max_pods").value_or(0))));
-        QVERIFY(metric(result.metrics, "queue_wait_p50").has_value());
+        QVERIFY2(test::metricValue(result.metrics, "max_pods").value_or(0) >= 2,
+                 qPrintable(QString::number(test::metricValue(result.metrics, "max_pods").value_or(0))));
+        QVERIFY(test::metricValue(result.metrics, "queue_wait_p50").has_value());
     }
 
     // A step from zero: the first response, the scale-up and the return to zero are all measured.
@@ -163,12 +148,12 @@ private slots:
         QCOMPARE(outcome.results.size(), std::size_t(1));
         const auto& m = outcome.results[0].metrics;
         QVERIFY2(outcome.results[0].status == engine::RunStatus::Complete, outcome.results[0].message.c_str());
-        const auto first = metric(m, "time_to_first_response");
+        const auto first = test::metricValue(m, "time_to_first_response");
         QVERIFY(first && *first > 0 && *first < 5);
-        QVERIFY(metric(m, "max_pods").value_or(0) >= 2);
-        QVERIFY(metric(m, "pod_seconds_used").value_or(0) > 0);
-        QVERIFY(metric(m, "pod_seconds_needed").value_or(0) > 0);
-        const auto down = metric(m, "scale_down_seconds");
+        QVERIFY(test::metricValue(m, "max_pods").value_or(0) >= 2);
+        QVERIFY(test::metricValue(m, "pod_seconds_used").value_or(0) > 0);
+        QVERIFY(test::metricValue(m, "pod_seconds_needed").value_or(0) > 0);
+        const auto down = test::metricValue(m, "scale_down_seconds");
         QVERIFY2(down && *down > 0 && *down <= 12, "scaled to zero within the silent stage");
         QVERIFY(hasMetric(m, "panic_periods") && hasMetric(m, "steady_p99") && hasMetric(m, "scaleup_p99"));
     }
@@ -186,15 +171,15 @@ private slots:
         for (std::size_t i = 0; i < 2; ++i) {
             const auto& result = outcome.results[i];
             QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
-            QCOMPARE(metric(result.metrics, "memory_limit").value_or(0), limits[i]);
+            QCOMPARE(test::metricValue(result.metrics, "memory_limit").value_or(0), limits[i]);
             QCOMPARE(outcome.observer->started[i].config["function"]["memory"].get<std::string>(),
                      i == 0 ? std::string("96Mi") : std::string("192Mi"));
-            QVERIFY(metric(result.metrics, "cold_start_p50").value_or(0) > 0);
-            const auto enforced = metric(result.metrics, "memory_enforced");
+            QVERIFY(test::metricValue(result.metrics, "cold_start_p50").value_or(0) > 0);
+            const auto enforced = test::metricValue(result.metrics, "memory_enforced");
             QVERIFY2(enforced.has_value(), "the local platform always says whether it enforced the limit");
             if (*enforced == 0)
                 QVERIFY2(result.message.find("not enforceable here") != std::string::npos, result.message.c_str());
-            const auto peak = metric(result.metrics, "peak_memory");
+            const auto peak = test::metricValue(result.metrics, "peak_memory");
             QVERIFY2(!peak || (*peak > 0 && *peak < 4096), "pod memory in MiB when sampled");
         }
     }

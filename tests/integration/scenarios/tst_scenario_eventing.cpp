@@ -6,14 +6,9 @@
 #include "engine/eventing_events.h"
 #include "engine/eventing_tally.h"
 #include "engine/runner.h"
-#include "model/experiment_loader.h"
 #include "platform/http_platform.h"
-#include "platform/local_platform.h"
-#include "test_daemon.h"
-#include "testutils.h"
+#include "scenario_run.h"
 
-#include <QFile>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <nlohmann/json.hpp>
@@ -23,35 +18,6 @@ using namespace faaswb::engine::eventing;
 using nlohmann::json;
 
 namespace {
-
-model::Experiment loadExperiment(const std::string& yaml) {
-    auto report = model::loadExperimentText(yaml, "eventing-test.yaml");
-    if (!report.experiment) {
-        for (const auto& issue : report.issues)
-            qWarning("%s", issue.format().c_str());
-        qFatal("test experiment does not validate");
-    }
-    return *report.experiment;
-}
-
-bool validates(const std::string& yaml, const std::string& name, std::string& problems) {
-    auto report = model::loadExperimentText(yaml, name);
-    for (const auto& issue : report.issues)
-        problems += issue.format() + "\n";
-    return report.experiment.has_value();
-}
-
-QString readSource(const QString& path) {
-    QFile file(test::sourcePath(path));
-    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-}
-
-std::optional<double> metric(const engine::CellResult& result, const std::string& name) {
-    for (const auto& value : result.metrics.metrics)
-        if (value.name == name)
-            return value.value;
-    return std::nullopt;
-}
 
 InstanceStats instance(std::string name, std::vector<ConsumerDelivery> deliveries, std::int64_t dropped = 0) {
     InstanceStats stats;
@@ -76,16 +42,14 @@ class TestScenarioEventing : public QObject {
 
 private slots:
     void experimentFilesValidate() {
-        std::string problems;
-        const QString resource = readSource(QStringLiteral("resources/experiments/eventing.yaml"));
+        const QString resource = test::sourceText(QStringLiteral("resources/experiments/eventing.yaml"));
         QVERIFY(!resource.isEmpty());
-        QVERIFY2(validates(resource.toStdString(), "eventing.yaml", problems), problems.c_str());
-        const QString doc = readSource(QStringLiteral("docs/scenarios/eventing.md"));
-        const auto snippet =
-            QRegularExpression(QStringLiteral("```yaml\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption)
-                .match(doc);
-        QVERIFY2(snippet.hasMatch(), "docs/scenarios/eventing.md has no ```yaml snippet");
-        QVERIFY2(validates(snippet.captured(1).toStdString(), "eventing.md", problems), problems.c_str());
+        std::string problems = test::loadProblems(resource.toStdString(), "eventing.yaml");
+        QVERIFY2(problems.empty(), problems.c_str());
+        const QString snippet = test::firstYamlBlock(test::sourceText(QStringLiteral("docs/scenarios/eventing.md")));
+        QVERIFY2(!snippet.isEmpty(), "docs/scenarios/eventing.md has no ```yaml snippet");
+        problems = test::loadProblems(snippet.toStdString(), "eventing.md");
+        QVERIFY2(problems.empty(), problems.c_str());
     }
 
     // Binary-mode CloudEvents: the attributes as ce-* headers, the consumer's fields in the JSON body.
@@ -188,11 +152,12 @@ private slots:
 
     // The http platform has no eventing: the cell fails and says so, naming the platform.
     void needsAPlatformWithEventing() {
-        const auto experiment = loadExperiment("name: eventing-http\nplatform: plain\n"
-                                               "platforms:\n  plain: {type: http, url: 'http://127.0.0.1:1/'}\n"
-                                               "benchmarks:\n  - {id: 711.event-consumer, languages: [cpp]}\n"
-                                               "scenarios:\n"
-                                               "  - {name: events, type: eventing, rate: 10, duration: 1s}\n");
+        const auto experiment =
+            test::experimentFromText("name: eventing-http\nplatform: plain\n"
+                                     "platforms:\n  plain: {type: http, url: 'http://127.0.0.1:1/'}\n"
+                                     "benchmarks:\n  - {id: 711.event-consumer, languages: [cpp]}\n"
+                                     "scenarios:\n"
+                                     "  - {name: events, type: eventing, rate: 10, duration: 1s}\n");
         platform::HttpPlatform platform(*experiment.findPlatform("plain"));
         engine::Runner runner(experiment, platform);
         CancellationToken cancel;
@@ -208,13 +173,12 @@ private slots:
     void deliversEveryEventToEveryTrigger() {
         QTemporaryDir stateDir;
         QVERIFY(stateDir.isValid());
-        const auto experiment = loadExperiment("name: eventing-local\nplatform: local\n"
-                                               "platforms:\n  local: {type: local}\n"
-                                               "benchmarks:\n  - {id: 711.event-consumer, languages: [cpp]}\n"
-                                               "scenarios:\n  - {name: events, type: eventing, rate: 50, "
-                                               "duration: 3s, triggers: 2, payloadSize: 512}\n");
-        auto created = platform::createLocalPlatform(*experiment.findPlatform("local"),
-                                                     test::testDaemonOptions(stateDir.filePath("state")));
+        const auto experiment = test::experimentFromText("name: eventing-local\nplatform: local\n"
+                                                         "platforms:\n  local: {type: local}\n"
+                                                         "benchmarks:\n  - {id: 711.event-consumer, languages: [cpp]}\n"
+                                                         "scenarios:\n  - {name: events, type: eventing, rate: 50, "
+                                                         "duration: 3s, triggers: 2, payloadSize: 512}\n");
+        auto created = test::startLocalPlatform(experiment, stateDir.filePath("state"));
         QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
         std::unique_ptr<platform::Platform> platform = std::move(created).value();
         QVERIFY(platform->supports(platform::Capability::Eventing));
@@ -226,18 +190,18 @@ private slots:
         const engine::CellResult& cell = results[0];
         QVERIFY2(cell.status == engine::RunStatus::Complete, cell.message.c_str());
 
-        const double sent = metric(cell, "events_sent").value_or(-1);
+        const double sent = test::metricValue(cell, "events_sent").value_or(-1);
         QVERIFY2(sent >= 140 && sent <= 151, qPrintable(QString::number(sent))); // 50/s x 3 s, all accepted
-        QCOMPARE(metric(cell, "events_expected"), std::optional<double>(2 * sent));
-        QCOMPARE(metric(cell, "events_delivered"), std::optional<double>(2 * sent));
-        QCOMPARE(metric(cell, "events_lost"), std::optional<double>(0));
-        QCOMPARE(metric(cell, "events_duplicated"), std::optional<double>(0));
-        QCOMPARE(metric(cell, "loss_rate"), std::optional<double>(0));
-        const double p50 = metric(cell, "delivery_p50").value_or(-1);
-        const double p99 = metric(cell, "delivery_p99").value_or(-1);
+        QCOMPARE(test::metricValue(cell, "events_expected"), std::optional<double>(2 * sent));
+        QCOMPARE(test::metricValue(cell, "events_delivered"), std::optional<double>(2 * sent));
+        QCOMPARE(test::metricValue(cell, "events_lost"), std::optional<double>(0));
+        QCOMPARE(test::metricValue(cell, "events_duplicated"), std::optional<double>(0));
+        QCOMPARE(test::metricValue(cell, "loss_rate"), std::optional<double>(0));
+        const double p50 = test::metricValue(cell, "delivery_p50").value_or(-1);
+        const double p99 = test::metricValue(cell, "delivery_p99").value_or(-1);
         QVERIFY2(p50 > 0 && p50 < 1000, qPrintable(QString::number(p50)));
         QVERIFY2(p99 >= p50, qPrintable(QString::number(p99)));
-        QVERIFY(metric(cell, "delivery_mean").value_or(-1) > 0);
+        QVERIFY(test::metricValue(cell, "delivery_mean").value_or(-1) > 0);
 
         // Teardown removed what the scenario created: nothing is left for removeAll to do.
         QVERIFY(platform->eventing()->removeAll().ok());

@@ -3,9 +3,7 @@
 // metrics are reported.
 #include "engine/runner.h"
 #include "model/experiment_loader.h"
-#include "platform/local_platform.h"
-#include "test_daemon.h"
-#include "testutils.h"
+#include "scenario_run.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,13 +31,6 @@ public:
 private:
     std::mutex m_mutex;
 };
-
-std::optional<double> metric(const analysis::RunMetricsReport& report, const std::string& name) {
-    for (const auto& value : report.metrics)
-        if (value.name == name)
-            return value.value;
-    return std::nullopt;
-}
 
 // The times relative to the first one: the drive starts somewhere on the cell's timeline.
 std::vector<Nanos> relative(std::vector<Nanos> times) {
@@ -83,8 +74,7 @@ private slots:
             qWarning("%s", issue.format().c_str());
         QVERIFY(loaded.experiment);
 
-        auto config = *loaded.experiment->findPlatform("local");
-        auto platform = platform::createLocalPlatform(config, test::testDaemonOptions(m_state.path()));
+        auto platform = test::startLocalPlatform(*loaded.experiment, m_state.path());
         QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
         ReplayObserver observer;
         engine::Runner runner(*loaded.experiment, **platform);
@@ -97,15 +87,15 @@ private slots:
 
         const std::vector<Nanos> azureTimes{0ms, 250ms, 500ms, 750ms, 1000ms, 1500ms};
         QCOMPARE(relative(observer.intended[results[0].cell]), azureTimes);
-        QCOMPARE(metric(results[0].metrics, "arrivals_scheduled"), std::optional<double>(6));
-        QCOMPARE(metric(results[0].metrics, "replayed_seconds"), std::optional<double>(2));
+        QCOMPARE(test::metricValue(results[0], "arrivals_scheduled"), std::optional<double>(6));
+        QCOMPARE(test::metricValue(results[0], "replayed_seconds"), std::optional<double>(2));
         QCOMPARE(results[0].summary->requests, std::uint64_t(6));
 
         const std::vector<Nanos> stampTimes{0ms, 100ms, 100ms, 450ms, 800ms};
         QCOMPARE(relative(observer.intended[results[1].cell]), stampTimes);
-        QCOMPARE(metric(results[1].metrics, "arrivals_scheduled"), std::optional<double>(5));
-        QCOMPARE(metric(results[1].metrics, "replayed_seconds"), std::optional<double>(0.8));
-        QVERIFY(metric(results[1].metrics, "p50").value_or(0) > 0);
+        QCOMPARE(test::metricValue(results[1], "arrivals_scheduled"), std::optional<double>(5));
+        QCOMPARE(test::metricValue(results[1], "replayed_seconds"), std::optional<double>(0.8));
+        QVERIFY(test::metricValue(results[1], "p50").value_or(0) > 0);
     }
 
 private:
