@@ -174,6 +174,33 @@ private slots:
         QVERIFY(intervals->size() >= 2);
     }
 
+    // A failed cell says why (here: Eventing on a plain HTTP platform) in the finish the status bar shows and on the
+    // dashboard, not only "Failed (exit code 3)"; a lost platform reaches the user the same way.
+    void failedCellShowsItsReason() {
+        auto loaded =
+            model::loadExperimentText("name: fails\nplatform: plain\n"
+                                      "platforms:\n  plain: {type: http, url: 'http://127.0.0.1:1/'}\n"
+                                      "benchmarks:\n  - {id: 711.event-consumer, languages: [cpp]}\n"
+                                      "scenarios:\n  - {name: events, type: eventing, rate: 10, duration: 1s}\n",
+                                      "fails.yaml");
+        QVERIFY(loaded.experiment);
+        ui::ExperimentRun run;
+        ui::DashboardPage page;
+        page.attach(&run);
+        QSignalSpy finished(&run, &ui::ExperimentRun::finished);
+        QString error;
+        QVERIFY2(run.start(*loaded.experiment, m_dir.filePath(QStringLiteral("failed.db")), {}, &error),
+                 qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto finish = finished.first().first().value<ui::RunFinish>();
+        QCOMPARE(finish.exitCode, 3);
+        QVERIFY2(finish.error.contains(QStringLiteral("Eventing")), qPrintable(finish.error));
+        bool shown = false;
+        for (auto* label : page.findChildren<QLabel*>())
+            shown |= label->text().contains(QStringLiteral("Eventing"));
+        QVERIFY2(shown, "the dashboard does not show why the run failed");
+    }
+
     void startRefusesAnUnwritableDatabase() {
         auto warm = experiment("6s", "1s");
         QVERIFY(warm);

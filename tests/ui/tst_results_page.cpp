@@ -3,6 +3,7 @@
 // empty databases, and screenshots (results-light, results-dark).
 #include "results/result_store.h"
 #include "ui/charts/chart_panel.h"
+#include "ui/results/results_format.h"
 #include "ui/results/results_page.h"
 #include "ui_testutils.h"
 
@@ -224,6 +225,19 @@ private slots:
         // the free-text filter finds sweep values
         page.findChild<QLineEdit*>(QStringLiteral("filterText"))->setText(QStringLiteral("rate=50"));
         QCOMPARE(shownIds(page), (QList<qint64>{m_ids[0]}));
+    }
+
+    // Sweep points order by magnitude, not as text: rate=100 after rate=50, 2MB after 512B, 2s after 500ms.
+    void sweepSortsByMagnitude() {
+        const auto key = [](const char* json) { return ui::sweepSortKey(json); };
+        QVERIFY(key(R"({"rate":50})") < key(R"({"rate":100})"));
+        QVERIFY(key(R"({"rate":2.5})") < key(R"({"rate":10})"));
+        QVERIFY(key(R"({"payload":"512B"})") < key(R"({"payload":"1KB"})"));
+        QVERIFY(key(R"({"payload":"1KB"})") < key(R"({"payload":"2MB"})"));
+        QVERIFY(key(R"({"window":"500ms"})") < key(R"({"window":"2s"})"));
+        QVERIFY(key(R"({"mechanism":"direct"})") < key(R"({"mechanism":"serving"})"));
+        QVERIFY(key(R"({"index":1,"values":{"rate":9}})") < key(R"({"index":0,"values":{"rate":10}})"));
+        QCOMPARE(key(""), QString());
     }
 
     void detailShowsMetricsAndChecks() {

@@ -18,10 +18,14 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetrics>
+#include <QHeaderView>
 #include <QLineSeries>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
 #include <chrono>
 #include <map>
 #include <vector>
@@ -185,6 +189,14 @@ private slots:
         // payload sizes read in KiB / MiB
         const int payloadColumn = model.sweepColumn("payloadSize");
         QVERIFY(rowOf(model, QStringLiteral("chain"), payloadColumn, QStringLiteral("1 MiB")) >= 0);
+        // every header fits its column, the last one too (it used to keep the default width and clip)
+        const auto* table = page.findChild<QTableView*>();
+        QVERIFY(table);
+        const QFontMetrics metrics(table->horizontalHeader()->font());
+        for (int column = 0; column < model.columnCount(); ++column) {
+            const QString header = model.headerData(column, Qt::Horizontal).toString();
+            QVERIFY2(table->columnWidth(column) >= metrics.horizontalAdvance(header), qPrintable(header));
+        }
     }
 
     void chartsMetricAgainstSweepWithCiBars() {
@@ -223,6 +235,32 @@ private slots:
         choose(comboOf(page, "summaryStatistic"), int(ui::SummaryStatistic::Mean));
         QVERIFY(page.chart()->title().contains(QStringLiteral("mean")));
         QCOMPARE(seriesOf<QLineSeries>(*page.chart()).size(), 4);
+    }
+
+    // Two repeats of 1 and 30 ms: the mean's t interval reaches far below zero, but a latency is drawn from 0.
+    void meanIntervalOfALatencyIsDrawnFromZero() {
+        analysis::SummaryTable table;
+        table.sweepKeys = {"rate"};
+        table.metricNames = {"p50"};
+        for (const double rate : {10.0, 20.0}) {
+            analysis::SummaryRow row;
+            row.scenario = "warm";
+            row.scenarioType = "warm-latency";
+            row.benchmark = "000.noop";
+            row.language = "cpp";
+            row.sweepValues = {{"rate", rate}};
+            row.runs = 2;
+            const std::vector<double> values{1.0, 30.0};
+            row.metrics["p50"] = analysis::describeSample(values);
+            QVERIFY(*row.metrics["p50"].meanCiLow < 0);
+            table.rows.push_back(row);
+        }
+        QChart chart;
+        const auto info = ui::populateSummaryChart(chart, table, {"warm", "p50", "rate", std::nullopt});
+        QCOMPARE(info.statistic, ui::SummaryStatistic::Mean);
+        const auto* y = qobject_cast<QValueAxis*>(chart.axes(Qt::Vertical).value(0));
+        QVERIFY(y);
+        QVERIFY2(y->min() >= 0, qPrintable(QString::number(y->min())));
     }
 
     void chainShowsGroupedBarsOfMedians() {

@@ -10,6 +10,7 @@
 #include "ui/live/engine_bridge.h"
 
 #include <QMetaObject>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -98,6 +99,14 @@ RunFinish execute(const model::Experiment& experiment, const model::PlatformConf
         finish.error = QString::fromStdString(written.error().message);
     } else if (finish.exitCode == static_cast<int>(ErrorCode::Cancelled)) {
         finish.error = QStringLiteral("stopped by the user; partial results are kept");
+    } else if (const auto failed = std::find_if(results.begin(), results.end(),
+                                                [](const engine::CellResult& result) {
+                                                    return result.status == engine::RunStatus::Failed &&
+                                                           !result.message.empty();
+                                                });
+               failed != results.end()) {
+        // The first failure's reason ("platform lost: ...") is what the status bar and the dashboard should say.
+        finish.error = QString::fromStdString(failed->message);
     }
     return finish;
 }

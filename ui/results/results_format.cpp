@@ -1,11 +1,14 @@
 #include "ui/results/results_format.h"
 
+#include "common/units.h"
+
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QPalette>
 #include <QStringList>
 #include <QTableView>
 #include <cmath>
+#include <cstdint>
 
 namespace faaswb::ui {
 
@@ -50,6 +53,43 @@ QString formatSweep(const nlohmann::json& values) {
     for (auto it = object.begin(); it != object.end(); ++it)
         parts << QString::fromStdString(it.key()) + QLatin1Char('=') + formatSweepValue(it.value());
     return parts.join(QStringLiteral(", "));
+}
+
+namespace {
+
+// 20 digits hold any uint64; negative and fractional values are rare in sweeps and keep their text order.
+QString paddedMagnitude(std::uint64_t magnitude) {
+    return QStringLiteral("%1").arg(magnitude, 20, 10, QLatin1Char('0'));
+}
+
+QString sweepValueKey(const nlohmann::json& value) {
+    // Numbers in thousandths, so 2.5 sorts between 2 and 10.
+    if (value.is_number() && value.get<double>() >= 0 && value.get<double>() < 1e15)
+        return paddedMagnitude(static_cast<std::uint64_t>(std::llround(value.get<double>() * 1000.0)));
+    if (!value.is_string())
+        return formatSweepValue(value).toLower();
+    const std::string text = value.get<std::string>();
+    if (const auto bytes = parseByteSize(text))
+        return paddedMagnitude(*bytes);
+    if (const auto duration = parseDuration(text); duration && duration->count() >= 0)
+        return paddedMagnitude(static_cast<std::uint64_t>(duration->count()));
+    return QString::fromStdString(text).toLower();
+}
+
+} // namespace
+
+QString sweepSortKey(const std::string& json) {
+    const auto parsed = nlohmann::json::parse(json.empty() ? std::string("null") : json, nullptr, false);
+    if (parsed.is_discarded())
+        return QString::fromStdString(json).toLower();
+    const nlohmann::json& object =
+        parsed.is_object() && parsed.contains("values") && parsed["values"].is_object() ? parsed["values"] : parsed;
+    if (!object.is_object())
+        return object.is_null() ? QString() : sweepValueKey(object);
+    QStringList parts;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        parts << QString::fromStdString(it.key()) + QLatin1Char('=') + sweepValueKey(it.value());
+    return parts.join(QLatin1Char(','));
 }
 
 QString formatSweepJson(const std::string& json) {

@@ -27,6 +27,9 @@ QVariant rightAligned();                          // a Qt::TextAlignmentRole val
 QString formatSweepValue(const nlohmann::json& value); // 50, 1.5, serving, true
 QString formatSweep(const nlohmann::json& values);
 QString formatSweepJson(const std::string& json); // from RunRow::sweep; the text itself when it is not JSON
+// A text key that orders sweep points by magnitude: numbers, sizes (512B < 1KB < 2MB) and durations (500ms < 2s)
+// become fixed-width numbers, other values stay text, so "rate=100" sorts after "rate=50".
+QString sweepSortKey(const std::string& json);
 // A metric value with the decimals its size needs ("12.35", "0.0042", "123456"); "n/a" when unavailable.
 QString formatMetric(const std::optional<double>& value);
 // "pass" / "FAIL" / "—" for a run's threshold outcome, and its colour (invalid for "—").

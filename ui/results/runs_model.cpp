@@ -231,7 +231,8 @@ QVariant RunsModel::sortKey(const RunInfo& run, int column) const {
     if (column == Checks)
         return run.thresholdsPassed ? (*run.thresholdsPassed ? 1 : 0) : 2;
     if (column == Sweep)
-        return QString(run.sweep.toLower() + QStringLiteral("#%1").arg(run.repeat, 4, 10, QLatin1Char('0')));
+        return QString(sweepSortKey(run.sweepJson.toStdString()) +
+                       QStringLiteral("#%1").arg(run.repeat, 4, 10, QLatin1Char('0')));
     if (isNumeric(column))
         return numericValue(run, column).value_or(-1.0);
     if (column == Started)

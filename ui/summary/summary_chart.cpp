@@ -203,6 +203,10 @@ PlotPoint pointOf(const analysis::SampleStats& stats, SummaryStatistic statistic
         point.centre = stats.mean;
         point.low = stats.meanCiLow;
         point.high = stats.meanCiHigh;
+        // With few repeats the t interval of a latency can reach below zero; a quantity that never was negative is
+        // drawn from 0 (the tooltip and the table keep the computed interval).
+        if (point.low && stats.min >= 0)
+            point.low = std::max(*point.low, 0.0);
     }
     return point;
 }

@@ -148,7 +148,10 @@ void SummaryPage::Impl::applySummary(const SummaryData& answer) {
     data = answer;
     model->setTable(answer.table);
     fitColumnsToContents(*table);
+    // The last column does not stretch here, so it is sized like the others: a wide metric header stays readable.
     table->horizontalHeader()->setStretchLastSection(false);
+    if (const int last = model->columnCount() - 1; last >= 0)
+        table->resizeColumnToContents(last);
     if (!answer.error.isEmpty())
         setMessage(answer.error, true);
     else
