@@ -3,6 +3,8 @@
 #include "common/paths.h"
 #include "ui/export/chart_export.h"
 #include "ui/main_window.h"
+#include "ui/settings/app_settings.h"
+#include "ui/settings/theme.h"
 
 #include <QApplication>
 #include <QGuiApplication>
@@ -22,6 +24,7 @@ bool haveDisplay() {
 }
 
 void describeApplication() {
+    // QSettings (AppSettings): ~/.config/faas-workbench/faas-workbench.conf, where earlier versions kept it too.
     QCoreApplication::setOrganizationName(QStringLiteral("faas-workbench"));
     QCoreApplication::setApplicationName(QStringLiteral("faas-workbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FAASWB_VERSION));
@@ -73,6 +76,7 @@ int runGui(int argc, char** argv, const std::string& experimentFile, const std::
                                                  QIcon(QStringLiteral(":/icons/dev.faaswb.Workbench.svg"))));
     // Wayland compositors match windows to their .desktop entry by this name.
     QGuiApplication::setDesktopFileName(QStringLiteral("dev.faaswb.Workbench"));
+    applyTheme(AppSettings().theme());
     MainWindow window;
     if (!databasePath.empty())
         window.setDatabase(QString::fromStdString(databasePath));

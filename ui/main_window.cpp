@@ -1,12 +1,14 @@
 #include "ui/main_window.h"
 
-#include "common/paths.h"
 #include "ui/live/dashboard_page.h"
 #include "ui/live/experiment_run.h"
 #include "ui/main_window_ui.h"
 #include "ui/results/results_page.h"
+#include "ui/settings/app_settings.h"
+#include "ui/settings/theme.h"
 #include "ui/setup/experiment_document.h"
 #include "ui/setup/setup_page.h"
+#include "ui/start/start_page.h"
 #include "ui/summary/summary_page.h"
 
 #include <QAction>
@@ -17,15 +19,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
 
 namespace faaswb::ui {
 namespace {
-
-const QString kDatabaseKey = QStringLiteral("results/database");
 
 // The Summary tab sits after Compare; main_window.h has no member for it (yet), so it is found by type.
 SummaryPage* summaryOf(const QTabWidget* tabs) {
@@ -69,13 +69,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->runLabel = new QLabel(tr("Idle"), this);
     statusBar()->addPermanentWidget(m_ui->runLabel);
     statusBar()->addPermanentWidget(m_ui->databaseLabel);
-    const QSettings settings;
-    setDatabase(settings.value(kDatabaseKey, QString::fromStdString(defaultDatabasePath())).toString());
+    const AppSettings settings;
+    setDatabase(settings.databasePath());
+    m_ui->dashboard->setRefreshInterval(settings.refreshMs());
     m_ui->document->newDocument();
     connect(m_ui->document, &ExperimentDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_ui->document, &ExperimentDocument::pathChanged, this, &MainWindow::updateTitle);
     connect(m_ui->document, &ExperimentDocument::issuesChanged, this, &MainWindow::updateRunActions);
-    updateTitle();
+    showStartPage();
     updateRunActions();
     resize(1400, 900);
 }
@@ -102,7 +103,10 @@ void MainWindow::setupPages() {
     auto* summary = new SummaryPage(m_ui->tabs);
     summary->setObjectName(QStringLiteral("summaryPage"));
     m_ui->tabs->addTab(summary, tr("Summary"));
-    setCentralWidget(m_ui->tabs);
+    m_ui->stack = new QStackedWidget(this);
+    setupStartPage();
+    m_ui->stack->addWidget(m_ui->tabs);
+    setCentralWidget(m_ui->stack);
     connect(m_ui->setup, &SetupPage::runRequested, this, &MainWindow::startRun);
     connect(m_ui->results, &ResultsPage::compareRequested, this, [this](const QList<qint64>& ids) {
         m_ui->compare->setRuns(m_ui->database, ids);
@@ -112,6 +116,49 @@ void MainWindow::setupPages() {
         summary->showRuns(ids);
         m_ui->tabs->setCurrentWidget(summary);
     });
+}
+
+void MainWindow::setupStartPage() {
+    m_ui->start = new StartPage(m_ui->stack);
+    m_ui->stack->addWidget(m_ui->start);
+    connect(m_ui->start, &StartPage::openRequested, this, [this](const QString& path) {
+        if (confirmDiscardChanges())
+            openExperiment(path);
+    });
+    connect(m_ui->start, &StartPage::openDialogRequested, this, &MainWindow::openExperimentDialog);
+    connect(m_ui->start, &StartPage::newExperimentRequested, this, &MainWindow::newExperiment);
+    connect(m_ui->start, &StartPage::clusterExperimentRequested, this, &MainWindow::newExperimentFromText);
+    connect(m_ui->start, &StartPage::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
+}
+
+void MainWindow::showStartPage() {
+    m_ui->start->refresh(); // recent files may have changed, or gone missing, meanwhile
+    m_ui->stack->setCurrentWidget(m_ui->start);
+    updateTitle();
+}
+
+bool MainWindow::isStartPageShown() const {
+    return m_ui->stack->currentWidget() == m_ui->start;
+}
+
+void MainWindow::newExperimentFromText(const QString& text) {
+    if (!confirmDiscardChanges())
+        return;
+    m_ui->document->newDocument();
+    m_ui->document->setText(text); // one undoable step, and modified: it has never been saved
+    showPage(Page::Setup);
+}
+
+void MainWindow::applySettings() {
+    const AppSettings settings;
+    if (settings.databasePath() != m_ui->database)
+        setDatabase(settings.databasePath());
+    applyTheme(settings.theme());
+    m_ui->dashboard->setRefreshInterval(settings.refreshMs());
+}
+
+StartPage* MainWindow::startPage() const {
+    return m_ui->start;
 }
 
 void MainWindow::connectRun() {
@@ -174,7 +221,7 @@ bool MainWindow::openExperiment(const QString& path) {
 
 void MainWindow::setDatabase(const QString& path) {
     m_ui->database = path;
-    QSettings().setValue(kDatabaseKey, path);
+    AppSettings().setDatabasePath(path);
     m_ui->databaseLabel->setText(tr("Results DB: %1").arg(path));
     m_ui->results->setDatabase(path);
     if (SummaryPage* summary = summaryOf(m_ui->tabs))
@@ -187,6 +234,10 @@ QString MainWindow::database() const {
 
 void MainWindow::showPage(Page page) {
     m_ui->tabs->setCurrentIndex(static_cast<int>(page));
+    if (isStartPageShown()) {
+        m_ui->stack->setCurrentWidget(m_ui->tabs);
+        updateTitle();
+    }
 }
 
 MainWindow::Page MainWindow::currentPage() const {
@@ -244,6 +295,12 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::updateTitle() {
+    if (isStartPageShown()) {
+        setWindowFilePath(QString());
+        setWindowTitle(tr("Start"));
+        setWindowModified(false);
+        return;
+    }
     const QString path = m_ui->document->path();
     setWindowFilePath(path);
     setWindowTitle((path.isEmpty() ? tr("untitled.yaml") : QFileInfo(path).fileName()) + QStringLiteral("[*]"));

@@ -6,7 +6,10 @@
 #include "ui/main_window.h"
 #include "ui/main_window_ui.h"
 #include "ui/results/results_page.h"
+#include "ui/settings/app_settings.h"
+#include "ui/settings/settings_dialog.h"
 #include "ui/setup/experiment_document.h"
+#include "ui/start/start_page.h"
 #include "ui/summary/summary_page.h"
 #include "ui/ui_info.h"
 
@@ -20,7 +23,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
@@ -28,8 +30,6 @@
 namespace faaswb::ui {
 namespace {
 
-constexpr int kMaxRecentFiles = 8;
-const QString kRecentKey = QStringLiteral("recentFiles");
 const QString kYamlFilter = QStringLiteral("Experiment files (*.yaml *.yml);;All files (*)");
 
 std::vector<std::int64_t> toIds(const QList<qint64>& ids) {
@@ -45,8 +45,9 @@ void MainWindow::setupFileMenu() {
     m_ui->recentMenu = file->addMenu(tr("Open &recent"));
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { saveExperiment(); });
     file->addAction(tr("Save &as…"), QKeySequence::SaveAs, this, [this] { saveExperimentAs(); });
+    file->addAction(tr("&Close"), QKeySequence::Close, this, [this] { closeExperiment(); });
     file->addSeparator();
-    file->addAction(tr("Results &database…"), this, [this] { chooseDatabase(); });
+    file->addAction(tr("Se&ttings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, [this] { openSettings(); });
     file->addAction(tr("Export &HTML report of selected runs…"), this, [this] { exportReportDialog(); });
     file->addAction(tr("Export &CSV of selected runs…"), this, [this] { exportCsvDialog(); });
     file->addSeparator();
@@ -74,6 +75,7 @@ void MainWindow::setupRunMenu() {
 
 void MainWindow::setupViewMenu() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Start &page"), QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] { showStartPage(); });
     const QList<QPair<QString, Page>> pages = {{tr("&Setup"), Page::Setup},
                                                {tr("Live &dashboard"), Page::Dashboard},
                                                {tr("&Results"), Page::Results},
@@ -114,8 +116,17 @@ bool MainWindow::confirmDiscardChanges() {
 }
 
 void MainWindow::newExperiment() {
-    if (confirmDiscardChanges())
-        m_ui->document->newDocument();
+    if (!confirmDiscardChanges())
+        return;
+    m_ui->document->newDocument();
+    showPage(Page::Setup);
+}
+
+void MainWindow::closeExperiment() {
+    if (!confirmDiscardChanges())
+        return;
+    m_ui->document->newDocument();
+    showStartPage();
 }
 
 void MainWindow::openExperimentDialog() {
@@ -153,12 +164,11 @@ bool MainWindow::saveExperimentAs() {
     return true;
 }
 
-void MainWindow::chooseDatabase() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Results database"), m_ui->database,
-                                                      tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
-                                                      QFileDialog::DontConfirmOverwrite);
-    if (!path.isEmpty())
-        setDatabase(path);
+void MainWindow::openSettings() {
+    auto* dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::applied, this, &MainWindow::applySettings);
+    dialog->open();
 }
 
 void MainWindow::exportReportDialog() {
@@ -201,17 +211,13 @@ void MainWindow::exportCsvDialog() {
 }
 
 QStringList MainWindow::recentFiles() const {
-    return QSettings().value(kRecentKey).toStringList();
+    return AppSettings().recentFiles();
 }
 
 void MainWindow::rememberRecent(const QString& path) {
-    QStringList recent = recentFiles();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecentFiles)
-        recent.removeLast();
-    QSettings().setValue(kRecentKey, recent);
+    AppSettings().addRecentFile(path);
     rebuildRecentMenu();
+    m_ui->start->refresh();
 }
 
 void MainWindow::rebuildRecentMenu() {
@@ -225,6 +231,12 @@ void MainWindow::rebuildRecentMenu() {
                                 openExperiment(path);
                         })
             ->setToolTip(path);
+    m_ui->recentMenu->addSeparator();
+    m_ui->recentMenu->addAction(tr("&Clear recent files"), this, [this] {
+        AppSettings().clearRecentFiles();
+        rebuildRecentMenu();
+        m_ui->start->refresh();
+    });
     m_ui->recentMenu->setEnabled(!recent.isEmpty());
 }
 

@@ -9,12 +9,17 @@ QT_BEGIN_NAMESPACE
 class QAction;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 class QTabWidget;
 QT_END_NAMESPACE
 
 namespace faaswb::ui {
 
+class StartPage;
+
 struct MainWindow::Ui {
+    QStackedWidget* stack = nullptr; // the start page, or the tabs once an experiment is open
+    StartPage* start = nullptr;
     QTabWidget* tabs = nullptr;
     ExperimentDocument* document = nullptr;
     ExperimentRun* run = nullptr;

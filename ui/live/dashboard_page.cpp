@@ -96,6 +96,7 @@ public:
     QLabel* statusLabel = nullptr;
     QList<ChartPanel*> panels;
     int displayed = -1;
+    int refreshMs = 0; // 0: the bridge's own default
     int cells = 0;
     bool followLatest = true;
     double runElapsedSec = 0;
@@ -338,6 +339,8 @@ void DashboardPage::attach(ExperimentRun* run) {
     d.attachment = new QObject(this);
     QObject* context = d.attachment;
     EngineBridge* bridge = run->bridge();
+    if (d.refreshMs > 0)
+        bridge->setRefreshInterval(std::chrono::milliseconds(d.refreshMs));
     connect(run, &ExperimentRun::started, context, [&d] { d.onStarted(); });
     connect(run, &ExperimentRun::finished, context, [&d](const RunFinish& finish) { d.onFinished(finish); });
     connect(bridge, &EngineBridge::cellStarted, context,
@@ -359,6 +362,19 @@ void DashboardPage::attach(ExperimentRun* run) {
         if (!started.isEmpty())
             d.onProgress(bridge->progress());
     }
+}
+
+void DashboardPage::setRefreshInterval(int milliseconds) {
+    m_impl->refreshMs = milliseconds;
+    if (m_impl->run && milliseconds > 0)
+        m_impl->run->bridge()->setRefreshInterval(std::chrono::milliseconds(milliseconds));
+}
+
+int DashboardPage::refreshInterval() const {
+    auto& d = *m_impl;
+    if (d.run)
+        return static_cast<int>(d.run->bridge()->refreshInterval().count());
+    return d.refreshMs;
 }
 
 QList<ChartPanel*> DashboardPage::chartPanels() const {

@@ -18,6 +18,9 @@ public:
     ~DashboardPage() override;
 
     void attach(ExperimentRun* run); // not owned
+    // The live redraw period, handed to the attached run's EngineBridge (now and on every later attach).
+    void setRefreshInterval(int milliseconds);
+    int refreshInterval() const;
     QList<ChartPanel*> chartPanels() const;
     int displayedCell() const; // -1 before the first cell starts
 

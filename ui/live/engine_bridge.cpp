@@ -118,7 +118,7 @@ public:
         return copy;
     }
 
-    const std::chrono::milliseconds refresh;
+    std::chrono::milliseconds refresh; // UI thread only (the timer's interval)
 
     mutable std::mutex mutex; // guards everything down to the UI-thread section
     std::map<int, Cell> cells;
@@ -146,6 +146,15 @@ EngineBridge::EngineBridge(std::chrono::milliseconds refresh, QObject* parent)
 }
 
 EngineBridge::~EngineBridge() = default;
+
+void EngineBridge::setRefreshInterval(std::chrono::milliseconds refresh) {
+    m_state->refresh = refresh;
+    m_state->timer.setInterval(refresh); // a running timer restarts with the new interval
+}
+
+std::chrono::milliseconds EngineBridge::refreshInterval() const {
+    return m_state->refresh;
+}
 
 void EngineBridge::reset() {
     m_state->timer.stop();

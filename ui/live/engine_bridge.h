@@ -1,6 +1,7 @@
 // EngineBridge: the GUI's RunObserver. Engine callbacks (runner, collector, watcher threads) only feed per-cell
 // RunSeriesBuilders under a short lock; a timer on the UI thread publishes changed cells at a fixed refresh rate
-// (default 5 Hz) as queued signals. The load workers never wait for the UI. Construct and connect on the UI thread.
+// (default 5 Hz, settable) as queued signals. The load workers never wait for the UI. Construct and connect on the UI
+// thread.
 #pragma once
 
 #include "engine/run_observer.h"
@@ -31,6 +32,10 @@ public:
     explicit EngineBridge(std::chrono::milliseconds refresh = std::chrono::milliseconds(200),
                           QObject* parent = nullptr);
     ~EngineBridge() override;
+
+    // How often changed cells are published (UI thread; takes effect at once, also mid-run). Settings ▸ Live refresh.
+    void setRefreshInterval(std::chrono::milliseconds refresh);
+    std::chrono::milliseconds refreshInterval() const;
 
     // Forgets every cell of a previous run (UI thread, between runs).
     void reset();
