@@ -128,6 +128,14 @@ Result<std::string> readWholeFile(const std::string& path) {
 
 } // namespace
 
+const Words& topLevelKeys() {
+    return kTopLevelKeys;
+}
+
+const Words& settingsKeys() {
+    return kSettingsKeys;
+}
+
 Settings readSettings(YamlReader& reader, const Field& field) {
     Settings settings;
     if (!reader.mapping(field, kSettingsKeys))

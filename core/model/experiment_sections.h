@@ -16,6 +16,13 @@ std::vector<BenchmarkConfig> readBenchmarks(YamlReader& reader, const Field& fie
 BenchmarkConfig readBenchmark(YamlReader& reader, const Field& field); // one entry of `benchmarks`
 const Words& benchmarkKeys();
 const Words& autoscalingKeys();
+// The keys each section's reader accepts, for experimentSchema() (experiment_schema.h).
+const Words& topLevelKeys();     // experiment_loader.cpp
+const Words& settingsKeys();     // experiment_loader.cpp
+const Words& platformKeys();     // platform_reader.cpp
+const Words& platformAuthKeys(); // platform_reader.cpp
+const Words& stageKeys();        // scenario_stages.cpp
+const Words& sineKeys();         // scenario_stages.cpp
 
 // The `benchmarks` section as written and as read: sweeps re-read its entries with values applied.
 struct BenchmarkSection {

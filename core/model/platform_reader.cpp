@@ -206,6 +206,14 @@ PlatformConfig readPlatform(YamlReader& reader, const std::string& name, const F
 
 } // namespace
 
+const Words& platformKeys() {
+    return kPlatformKeys;
+}
+
+const Words& platformAuthKeys() {
+    return kAuthKeys;
+}
+
 std::map<std::string, PlatformConfig> readPlatforms(YamlReader& reader, const Field& field) {
     std::map<std::string, PlatformConfig> platforms;
     if (!reader.mapping(field, {}))

@@ -104,6 +104,14 @@ std::vector<load::RateStage> readStage(YamlReader& reader, const Field& field) {
 
 } // namespace
 
+const Words& stageKeys() {
+    return kStageKeys;
+}
+
+const Words& sineKeys() {
+    return kSineKeys;
+}
+
 std::vector<load::RateStage> readStages(YamlReader& reader, const Field& field) {
     std::vector<load::RateStage> stages;
     if (!reader.nonEmptyList(field, "stage"))

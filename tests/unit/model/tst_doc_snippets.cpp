@@ -1,6 +1,7 @@
-// Every ```yaml block of docs/experiment-file.md, docs/scenarios.md and docs/scenarios/*.md is a whole experiment
-// that loads, unless the line before it is `<!-- invalid -->`: then it must fail. Relative files in a snippet
-// resolve as if it were saved in resources/experiments/, beside the example experiments (../datasets/tweets.csv).
+// Every ```yaml block of docs/experiment-file.md, docs/scenarios.md, docs/scenarios/*.md and docs/guide/*.md is a whole
+// experiment that loads, unless the line before it is `<!-- invalid -->`: then it must fail. Relative files in a
+// snippet resolve as if it were saved in resources/experiments/, beside the example experiments
+// (../datasets/tweets.csv).
 #include "model/experiment_loader.h"
 #include "testutils.h"
 
@@ -41,9 +42,11 @@ QList<Snippet> snippetsOf(const QString& path) {
 QStringList documents() {
     QStringList paths{test::sourcePath(QStringLiteral("docs/experiment-file.md")),
                       test::sourcePath(QStringLiteral("docs/scenarios.md"))};
-    const QDir scenarios(test::sourcePath(QStringLiteral("docs/scenarios")));
-    for (const QString& name : scenarios.entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name))
-        paths.append(scenarios.filePath(name));
+    for (const char* folder : {"docs/scenarios", "docs/guide"}) {
+        const QDir dir(test::sourcePath(QString::fromLatin1(folder)));
+        for (const QString& name : dir.entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name))
+            paths.append(dir.filePath(name));
+    }
     return paths;
 }
 
@@ -67,6 +70,13 @@ private slots:
         for (const char* type : {"warm-latency", "cold-start", "concurrency-one", "autoscaling", "load", "batch",
                                  "workflow-chain", "eventing", "trace-replay", "perf-cost"})
             QVERIFY2(all.contains(QStringLiteral("type: ") + QLatin1String(type)), type);
+    }
+
+    // The guide's examples are covered too: getting-started.md is among the documents and has at least one.
+    void guideIsCovered() {
+        const QString guide = test::sourcePath(QStringLiteral("docs/guide/getting-started.md"));
+        QVERIFY(documents().contains(guide));
+        QVERIFY(!snippetsOf(guide).isEmpty());
     }
 
     void snippets_data() {
