@@ -50,11 +50,12 @@ CellResult CellExecution::execute() {
         status = m_driver->run(*this);
     std::vector<trace::Span> spans;
     if (m_deployment) {
-        spans = collectSpans();
+        if (!m_platformLost)
+            spans = collectSpans();
         m_driver->summarize(*this, spans);
     }
     analysis::RunMetricsReport report = reportMetrics(spans);
-    if (m_deployment)
+    if (m_deployment && !m_platformLost)
         m_driver->teardown(*this);
     teardown();
     return finish(status, std::move(report));
@@ -91,6 +92,9 @@ void CellExecution::announceStart() {
                                {"details", info.details}};
     if (info.nodes)
         description.environment["platform"]["nodes"] = *info.nodes;
+    // Whether TLS certificates were checked, as the requests did it: off when the experiment or the platform said so.
+    description.environment["tlsVerify"] = !m_env.experiment.settings.insecureSkipTlsVerify &&
+                                           (!info.details.is_object() || info.details.value("tlsVerify", true));
     if (m_plan.sweepPoint)
         description.sweep = {{"index", m_plan.sweepPoint->index}, {"values", m_plan.sweepPoint->values}};
     description.repeat = m_plan.repeat;
@@ -261,10 +265,14 @@ void CellExecution::accumulate(const load::LoadSummary& summary) {
     total.serviceTime.merge(summary.serviceTime);
 }
 
+// The platform first: once it is lost, a results writer's complaint would only hide why.
 Status CellExecution::checkHealth() {
-    if (!m_env.options.healthCheck || m_healthError)
-        return m_healthError ? Status(*m_healthError) : Status{};
-    Status health = m_env.options.healthCheck();
+    if (m_healthError)
+        return *m_healthError;
+    Status health = m_env.platform.checkAlive();
+    m_platformLost = !health;
+    if (health && m_env.options.healthCheck)
+        health = m_env.options.healthCheck();
     if (!health) {
         m_healthError = health.error();
         m_stop.cancel();
@@ -329,7 +337,7 @@ void CellExecution::teardown() {
         m_podMetrics.request_stop();
         m_podMetrics.join();
     }
-    if (m_env.options.keepDeployed)
+    if (m_env.options.keepDeployed || m_platformLost)
         return;
     const bool any = std::any_of(m_extras.begin(), m_extras.end(), [](const auto& d) { return d.createdByUs; }) ||
                      (m_deployment && m_deployment->createdByUs);

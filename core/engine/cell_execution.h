@@ -86,6 +86,7 @@ private:
     std::jthread m_podMetrics;
     std::optional<load::LoadSummary> m_summary;
     std::optional<Error> m_healthError;
+    bool m_platformLost = false; // nothing left to tear down or ask: skip the platform calls that would wait
     analysis::RunMetrics m_metrics;
     std::vector<std::string> m_notes;
 

@@ -1,5 +1,6 @@
 #include "load/curl_handles.h"
 
+#include <cstring>
 #include <mutex>
 
 namespace faaswb::load {
@@ -99,6 +100,11 @@ ErrorKind classifyCurlResult(CURLcode code, bool requestSent, bool bodyTooLarge)
     default:
         return isTlsError(code) ? ErrorKind::Tls : ErrorKind::Other;
     }
+}
+
+bool isProtocolViolation(const char* curlMessage) noexcept {
+    // libcurl 7.x/8.x: "<reason> in chunked-encoding" and "Failed reading the chunked-encoded stream".
+    return curlMessage != nullptr && std::strstr(curlMessage, "chunked-encod") != nullptr;
 }
 
 } // namespace faaswb::load

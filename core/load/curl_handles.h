@@ -37,5 +37,8 @@ Status validateUrl(const std::string& url);
 // What a finished transfer means for the user. requestSent distinguishes a timeout while connecting from one
 // while waiting for the answer; bodyTooLarge is set by our write callback when it refused more data.
 ErrorKind classifyCurlResult(CURLcode code, bool requestSent, bool bodyTooLarge) noexcept;
+// Whether libcurl's error message (CURLOPT_ERRORBUFFER) says the peer broke HTTP framing (a bad chunked encoding),
+// which libcurl reports with the same code as a reset connection.
+bool isProtocolViolation(const char* curlMessage) noexcept;
 
 } // namespace faaswb::load

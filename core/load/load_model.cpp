@@ -6,6 +6,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
     using Ts::operator()...;
 };
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>; // clang 14 (the fuzz build) does not deduce aggregates without it
 
 // Explicit arrivals end just past the last one, as in ArrivalSchedule.
 Nanos openLoopDuration(const OpenLoop& open) {

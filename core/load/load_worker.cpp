@@ -106,6 +106,9 @@ void LoadWorker::run(Clock::time_point start, const CancellationToken& cancel) {
     m_endNs = m_plan.duration.count() > 0 ? m_plan.duration.count() : kNever;
     const std::int64_t timeoutNs = std::chrono::duration_cast<Nanos>(m_plan.request->timeout).count();
     m_graceNs = timeoutNs > 0 ? std::min(timeoutNs, kMaxDrainNs) : kMaxDrainNs;
+    // A counted drive (N requests, or every record of a variation) owes an answer for each request it sent: the last
+    // one may be a cold start slower than the grace period, so it gets the whole request timeout.
+    m_countedDrainNs = std::max(timeoutNs, m_graceNs);
     if (m_arrivals)
         advanceArrivals();
     while (!cancel.isCancelled() && step()) {
@@ -134,7 +137,7 @@ void LoadWorker::updatePhase(std::int64_t now) noexcept {
     const bool scheduleLeft = m_arrivals && m_nextDueNs && now - m_endNs < m_graceNs;
     if (m_phase == Phase::Sending && (sendingOver() || (now >= m_endNs && !scheduleLeft))) {
         m_phase = Phase::Draining;
-        m_drainDeadlineNs = now + m_graceNs;
+        m_drainDeadlineNs = now + (sendingOver() ? m_countedDrainNs : m_graceNs);
     }
     if (m_phase == Phase::Draining && (m_inFlight == 0 || now >= m_drainDeadlineNs))
         m_phase = Phase::Done;

@@ -123,6 +123,7 @@ private:
     Phase m_phase = Phase::Sending;
     std::int64_t m_endNs = 0;
     std::int64_t m_graceNs = 0;
+    std::int64_t m_countedDrainNs = 0; // the drain of a drive that ended by its count, not its time
     std::int64_t m_drainDeadlineNs = 0;
     std::uint64_t m_sentCount = 0;
     std::uint64_t m_sentSinceUpdate = 0;

@@ -183,7 +183,7 @@ Status Transfer::configure(const RequestSpec& request, curl_slist* headers) {
     set(CURLOPT_TCP_KEEPALIVE, 1L)(CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     set(CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L)(CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
     set(CURLOPT_HTTP_VERSION, curlHttpVersion(request.httpVersion))(CURLOPT_HTTPHEADER, headers);
-    set(CURLOPT_USERAGENT, "faas-workbench/" FAASWB_VERSION);
+    set(CURLOPT_USERAGENT, "faas-workbench/" FAASWB_VERSION)(CURLOPT_ERRORBUFFER, m_curlMessage.data());
     set(CURLOPT_WRITEFUNCTION, &Transfer::onBody)(CURLOPT_WRITEDATA, this);
     set(CURLOPT_HEADERFUNCTION, &Transfer::onHeader)(CURLOPT_HEADERDATA, this);
     if (request.maxResponseBytes > 0)
@@ -279,6 +279,7 @@ void Transfer::begin(std::uint64_t seq, std::int64_t intendedNs, std::int64_t se
     m_sentNs = sentNs;
     m_bodyBytes = 0;
     m_bodyTooLarge = false;
+    m_curlMessage[0] = '\0';
     m_responseBody.clear();
     m_cold.reset();
     m_instance.clear();
@@ -306,6 +307,8 @@ TransferOutcome Transfer::finish(CURLcode code, std::int64_t doneNs) const noexc
     if (code != CURLE_OK)
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &requestBytes);
     outcome.error = classifyCurlResult(code, requestBytes > 0, m_bodyTooLarge);
+    if (outcome.error == ErrorKind::Reset && isProtocolViolation(m_curlMessage.data()))
+        outcome.error = ErrorKind::InvalidResponse;
     if (outcome.error == ErrorKind::None && outcome.status >= 400)
         outcome.error = ErrorKind::HttpStatus;
     return outcome;

@@ -105,6 +105,9 @@ private:
     bool m_bodyTooLarge = false;
     std::optional<bool> m_cold;
     std::string m_instance; // capacity kept between requests
+    // libcurl's message for the last failure: a bad chunked encoding shares CURLE_RECV_ERROR with a reset, and only
+    // the message tells them apart.
+    std::array<char, CURL_ERROR_SIZE> m_curlMessage{};
 };
 
 } // namespace faaswb::load

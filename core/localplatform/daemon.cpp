@@ -204,6 +204,12 @@ Status LocalPlatformDaemon::Impl::start() {
         return made;
     if (auto made = makePrivateDir(dir / "logs"); !made)
         return made;
+    // A predecessor on this state dir that was killed may have left instance children behind; a live one is left
+    // alone (its state.json names a running pid).
+    if (!readDaemonState(dir.string()))
+        endLeftoverGroups((dir / "instance-groups").string());
+    if (options.supervisor.groupsFile.empty())
+        options.supervisor.groupsFile = (dir / "instance-groups").string();
     auto token = randomToken();
     if (!token)
         return token.error();
@@ -364,6 +370,7 @@ void LocalPlatformDaemon::Impl::stop() {
     if (!state.stateDir.empty()) {
         std::error_code ignored;
         fs::remove(fs::path(state.stateDir) / "state.json", ignored);
+        fs::remove(fs::path(state.stateDir) / "instance-groups", ignored);
     }
     for (int& fd : wakePipe)
         if (fd >= 0) {

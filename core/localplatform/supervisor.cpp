@@ -192,6 +192,11 @@ private:
     // Unreaped children, shared with killAll() on any thread: whoever removes a pid here reaps it.
     std::mutex m_pidsMutex;
     std::set<int> m_pids;
+    // With m_pidsMutex held: SupervisorOptions::groupsFile follows m_pids (each instance leads its own group).
+    void recordGroups() {
+        if (!m_options.groupsFile.empty())
+            (void)detail::writeGroupsFile(m_options.groupsFile, m_pids);
+    }
     std::atomic<bool> m_killedElsewhere{false};
     std::optional<MemoryCgroupSupport> m_memoryCgroup;
     std::vector<std::unique_ptr<InstanceCgroup>> m_goneCgroups;
@@ -250,6 +255,7 @@ void Supervisor::Impl::spawn(const InstancePtr& instance) {
     {
         std::lock_guard lock(m_pidsMutex);
         m_pids.insert(spawned->pid);
+        recordGroups();
     }
     instance->pid = spawned->pid;
     instance->execErrorFd = spawned->execErrorFd;
@@ -389,6 +395,7 @@ bool Supervisor::Impl::tryReap(const InstancePtr& instance) {
             ::kill(-instance->pid, SIGKILL);
             ::waitpid(instance->pid, &waitStatus, 0);
             m_pids.erase(instance->pid);
+            recordGroups();
         }
     }
     exited(instance, waitStatus);
@@ -535,6 +542,7 @@ void Supervisor::Impl::killAll() {
             while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
             }
         m_pids.clear();
+        recordGroups();
     }
     if (std::this_thread::get_id() != m_owner) {
         // The platform thread may be running: leave its state alone and let its completions drop the instances.

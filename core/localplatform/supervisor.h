@@ -64,7 +64,16 @@ struct SupervisorOptions {
     bool useExitPidfd = true;
     // Where instance memory groups go; nullopt: processMemoryCgroup(), detected when first needed.
     std::optional<MemoryCgroupSupport> memoryCgroup;
+    // The live instances' process groups, one "PGID STARTTIME" line each (STARTTIME: field 22 of /proc/PGID/stat),
+    // kept current so a daemon restarted after this one was killed can end what it left (endLeftoverGroups());
+    // PDEATHSIG only reaches the instances themselves, not their children. Empty: not recorded.
+    std::string groupsFile;
 };
+
+// Sends SIGKILL to every process group `groupsFile` lists that still exists and is the one recorded (a live leader
+// must have the recorded start time; a group whose leader is gone cannot have been reused, as Linux does not hand
+// out a pid still used as a group id). Then removes the file. Returns how many groups were signalled.
+int endLeftoverGroups(const std::string& groupsFile);
 
 struct InstanceUsage {
     double cpuSeconds = 0;            // user + system of the process (utime + stime)

@@ -1,6 +1,7 @@
 #include "localplatform/supervisor_process.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 namespace faaswb::localplatform::detail {
 
@@ -229,34 +231,87 @@ int openPidfd(int pid) {
 #endif
 }
 
-std::optional<InstanceUsage> readUsage(int pid) {
-    const std::string base = "/proc/" + std::to_string(pid);
-    std::ifstream statFile(base + "/stat");
+namespace {
+
+// The fields of /proc/PID/stat from field 3 (state) on. The command name (field 2) may contain spaces and
+// parentheses, so the fields are counted after its last ')'.
+std::optional<std::vector<std::string>> statFields(int pid) {
+    std::ifstream statFile("/proc/" + std::to_string(pid) + "/stat");
     std::string stat;
     if (!std::getline(statFile, stat))
         return std::nullopt;
-    // The command name (field 2) may contain spaces and parentheses: count fields after the last ')'.
     const std::size_t close = stat.rfind(')');
     if (close == std::string::npos)
         return std::nullopt;
-    std::istringstream fields(stat.substr(close + 1));
-    std::string field;
-    double utime = 0;
-    double stime = 0;
-    for (int index = 3; index <= 15 && fields >> field; ++index) {
-        if (index == 14)
-            utime = std::strtod(field.c_str(), nullptr);
-        if (index == 15)
-            stime = std::strtod(field.c_str(), nullptr);
-    }
+    std::istringstream stream(stat.substr(close + 1));
+    std::vector<std::string> fields;
+    for (std::string field; stream >> field;)
+        fields.push_back(std::move(field));
+    return fields;
+}
+
+// Field `number` as proc(5) counts them (1 = pid).
+const std::string* statField(const std::vector<std::string>& fields, std::size_t number) {
+    return number >= 3 && number - 3 < fields.size() ? &fields[number - 3] : nullptr;
+}
+
+} // namespace
+
+std::optional<InstanceUsage> readUsage(int pid) {
+    const auto fields = statFields(pid);
+    if (!fields)
+        return std::nullopt;
+    const std::string* utime = statField(*fields, 14);
+    const std::string* stime = statField(*fields, 15);
     InstanceUsage usage;
     usage.sampledAt = std::chrono::steady_clock::now();
-    usage.cpuSeconds = (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-    std::ifstream statusFile(base + "/status");
+    usage.cpuSeconds =
+        ((utime ? std::strtod(utime->c_str(), nullptr) : 0.0) + (stime ? std::strtod(stime->c_str(), nullptr) : 0.0)) /
+        static_cast<double>(::sysconf(_SC_CLK_TCK));
+    std::ifstream statusFile("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(statusFile, line);)
         if (line.starts_with("VmRSS:"))
             usage.workingSetBytes = std::strtoll(line.c_str() + 6, nullptr, 10) * 1024;
     return usage;
 }
 
+std::optional<unsigned long long> processStartTime(int pid) {
+    const auto fields = statFields(pid);
+    const std::string* start = fields ? statField(*fields, 22) : nullptr;
+    if (!start)
+        return std::nullopt;
+    return std::strtoull(start->c_str(), nullptr, 10);
+}
+
+bool writeGroupsFile(const std::string& path, const std::set<int>& pgids) {
+    std::ostringstream text;
+    for (int pgid : pgids)
+        if (const auto started = processStartTime(pgid))
+            text << pgid << ' ' << *started << '\n';
+    std::ofstream file(path, std::ios::trunc);
+    file << text.str();
+    return static_cast<bool>(file.flush());
+}
+
 } // namespace faaswb::localplatform::detail
+
+namespace faaswb::localplatform {
+
+int endLeftoverGroups(const std::string& groupsFile) {
+    std::ifstream file(groupsFile);
+    int signalled = 0;
+    int pgid = 0;
+    unsigned long long recorded = 0;
+    while (file >> pgid >> recorded) {
+        if (pgid <= 1 || pgid == ::getpgrp())
+            continue;
+        const auto started = detail::processStartTime(pgid);
+        const bool same = started ? *started == recorded : ::kill(-pgid, 0) == 0;
+        if (same && ::kill(-pgid, SIGKILL) == 0)
+            ++signalled;
+    }
+    std::remove(groupsFile.c_str());
+    return signalled;
+}
+
+} // namespace faaswb::localplatform

@@ -7,6 +7,7 @@
 #include "localplatform/supervisor.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,5 +39,10 @@ std::string describeExit(int waitStatus);
 int openPidfd(int pid);
 
 std::optional<InstanceUsage> readUsage(int pid);
+
+// Field 22 of /proc/<pid>/stat (clock ticks since boot); nullopt when the process is gone.
+std::optional<unsigned long long> processStartTime(int pid);
+// Rewrites `path` with one "PGID STARTTIME" line per group (SupervisorOptions::groupsFile); false on failure.
+bool writeGroupsFile(const std::string& path, const std::set<int>& pgids);
 
 } // namespace faaswb::localplatform::detail

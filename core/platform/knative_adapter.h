@@ -9,6 +9,7 @@
 #include "platform/trace_source.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,7 @@ struct KnativeAdapterOptions {
     std::unique_ptr<localplatform::LocalPlatformDaemon> daemon;
     std::unique_ptr<TraceSource> traces;    // null: Traces unsupported
     std::unique_ptr<Eventing> eventingImpl; // null: Eventing unsupported
+    std::function<Status()> liveness;       // checkAlive(); null: cannot tell
 };
 
 class KnativeAdapter : public Platform {
@@ -62,6 +64,7 @@ public:
     // http://<podIP>:<user-container port> (reachable from inside the cluster, where chain steps call each other).
     Result<std::vector<std::string>> instanceUrls(const Deployment& deployment) override;
     Eventing* eventing() override { return m_options.eventingImpl.get(); }
+    Status checkAlive() override { return m_options.liveness ? m_options.liveness() : Status{}; }
 
     // The image a spec deploys with, or InvalidInput when it exists only on the local platform.
     Result<std::string> imageFor(const FunctionSpec& spec) const;

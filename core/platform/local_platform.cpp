@@ -4,6 +4,11 @@
 #include "platform/knative_adapter.h"
 #include "platform/knative_eventing.h"
 
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <string>
+
 namespace faaswb::platform {
 
 namespace {
@@ -39,6 +44,28 @@ PlatformInfo describeLocal(const model::PlatformConfig& config, const localplatf
     if (!options.daemon)
         info.details["stateDir"] = state.stateDir;
     return info;
+}
+
+// A killed daemon stays a zombie until its parent reaps it; for the platform it is as gone as a vanished pid.
+bool processGone(int pid) {
+    if (::kill(pid, 0) != 0)
+        return errno == ESRCH;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+// A daemon of its own (stateDir): its process going away is the platform going away. An embedded daemon lives
+// as long as this process, so it needs no check.
+std::function<Status()> daemonLiveness(const localplatform::DaemonState& state) {
+    return [pid = state.pid, stateDir = state.stateDir]() -> Status {
+        if (pid <= 0 || !processGone(pid))
+            return {};
+        return platformError("platform lost: the local platform daemon (pid " + std::to_string(pid) + ", state dir " +
+                             stateDir + ") is gone");
+    };
 }
 
 // The daemon's own Zipkin query API, unless the experiment asked for an OTLP receiver (the daemon then exports its
@@ -96,6 +123,8 @@ Result<std::unique_ptr<Platform>> createLocalPlatform(const model::PlatformConfi
     if (!traces)
         return traces.error();
     KnativeAdapterOptions options = localOptions(config, *state);
+    if (!daemon)
+        options.liveness = daemonLiveness(*state);
     options.daemon = std::move(daemon);
     options.traces = std::move(traces).value();
     KnativeEventingOptions eventing;

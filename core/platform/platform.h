@@ -146,6 +146,9 @@ public:
     }
     // Null when the platform has no eventing (supports(Capability::Eventing) is false). Owned by the platform.
     virtual Eventing* eventing() { return nullptr; }
+    // Whether the platform is still there; an error ("platform lost: ...") ends the run as failed. Called once per
+    // load interval from the collector thread, so it must be cheap and never block. The default cannot tell.
+    virtual Status checkAlive() { return {}; }
 };
 
 } // namespace faaswb::platform

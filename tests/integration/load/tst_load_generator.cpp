@@ -188,6 +188,19 @@ private slots:
             QVERIFY(record.ttfbUs >= 20'000 && record.totalUs >= record.ttfbUs);
     }
 
+    // A counted drive waits for the answer to every request it sent, up to the request timeout: a last request
+    // slower than the 2 s drain grace (a cold start) used to be cut off and vanish from the results.
+    void countedDriveWaitsForItsLastAnswer() {
+        auto server = startTarget({QStringLiteral("--delay-ms"), QStringLiteral("2600")});
+        QVERIFY(server);
+        CollectingSink sink;
+        const auto summary = runLoad(requestTo(*server), fixedCount(1, 1), options(), sink);
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->requests, std::uint64_t(1));
+        QCOMPARE(summary->errors, std::uint64_t(0));
+        QCOMPARE(sink.records.size(), std::size_t(1));
+    }
+
     void connectionRefused() {
         const int port = unusedPort();
         QVERIFY(port > 0);
