@@ -79,7 +79,7 @@ int localPlatform(const Arguments& args) {
     auto options = daemonOptions(args);
     if (!options)
         return fail(options.error());
-    if (options->bindAddress != "127.0.0.1" && options->bindAddress != "localhost")
+    if (options->bindAddress != "127.0.0.1" && options->bindAddress != "localhost" && options->bindAddress != "::1")
         std::fprintf(stderr,
                      "warning: listening on %s exposes the platform beyond this machine; every API call "
                      "still needs the token\n",

@@ -108,6 +108,48 @@ std::optional<std::pair<std::size_t, std::size_t>> urlPassword(std::string_view 
     return std::pair{colon + 1, at};
 }
 
+// A query parameter whose name contains one of these carries a secret: `?token=`, `access_token`, `api_key`,
+// Azure Functions' `code`, S3/SAS signatures (`X-Amz-Signature`, `sig`), `X-Amz-Security-Token`, `X-Amz-Credential`.
+constexpr std::array<std::string_view, 9> kSecretQueryParts{"token", "secret", "password",   "passwd", "key",
+                                                            "sig",   "auth",   "credential", "session"};
+
+bool isSecretQueryName(std::string_view name) {
+    const std::string lower = lowered(name);
+    return lower == "code" || lower == "pw" || lower == "pwd" ||
+           std::any_of(kSecretQueryParts.begin(), kSecretQueryParts.end(),
+                       [&](std::string_view part) { return lower.find(part) != std::string::npos; });
+}
+
+// Where the values of secret query parameters of the URL in `value` are, as [first, second) each.
+std::vector<std::pair<std::size_t, std::size_t>> urlQuerySecrets(std::string_view value) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    const auto scheme = value.find("://");
+    if (scheme == std::string_view::npos)
+        return spans;
+    const std::size_t query = value.find('?', scheme + 3);
+    const std::size_t end = std::min(value.find_first_of("# \t\r\n", scheme + 3), value.size());
+    if (query == std::string_view::npos || query >= end)
+        return spans;
+    for (std::size_t pos = query + 1; pos < end;) {
+        const std::size_t next = std::min(value.find_first_of("&;", pos), end);
+        const std::size_t equals = value.find('=', pos);
+        if (equals < next && equals + 1 < next && isSecretQueryName(value.substr(pos, equals - pos)))
+            spans.emplace_back(equals + 1, next);
+        pos = next + 1;
+    }
+    return spans;
+}
+
+// Every secret part of a URL: the password of user:password@ and the values of secret query parameters.
+std::vector<std::pair<std::size_t, std::size_t>> urlSecrets(std::string_view value) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    if (const auto password = urlPassword(value))
+        spans.push_back(*password);
+    for (const auto& span : urlQuerySecrets(value))
+        spans.push_back(span);
+    return spans;
+}
+
 struct Edit {
     std::size_t begin = 0;
     std::size_t end = 0;
@@ -405,11 +447,11 @@ void Redactor::redactValueSpan(std::size_t begin, std::size_t end, bool secret) 
         redactUrlPassword(begin, end);
 }
 
-// Any value may be a URL with user:password@ in it (libcurl would send that as Basic auth): hide the password.
+// Any value may be a URL with user:password@ in it (libcurl would send that as Basic auth) or a token in its query:
+// hide those parts.
 void Redactor::redactUrlPassword(std::size_t begin, std::size_t end) {
-    if (const auto password = urlPassword(m_text.substr(begin, end - begin)))
-        m_edits.push_back({begin + password->first, begin + password->second,
-                           redactedValue(m_text.substr(begin + password->first, password->second - password->first))});
+    for (const auto& [first, second] : urlSecrets(m_text.substr(begin, end - begin)))
+        m_edits.push_back({begin + first, begin + second, redactedValue(m_text.substr(begin + first, second - first))});
 }
 
 std::string Redactor::apply() const {
@@ -443,12 +485,15 @@ bool isSecretHeaderName(std::string_view name) {
 }
 
 std::string redactUrl(std::string_view url) {
-    const auto password = urlPassword(url);
-    if (!password)
-        return std::string(url);
-    return std::string(url.substr(0, password->first)) +
-           redactedValue(url.substr(password->first, password->second - password->first)) +
-           std::string(url.substr(password->second));
+    std::string out;
+    std::size_t copied = 0;
+    for (const auto& [first, second] : urlSecrets(url)) { // in order: the password comes before the query
+        out.append(url.substr(copied, first - copied));
+        out += redactedValue(url.substr(first, second - first));
+        copied = second;
+    }
+    out.append(url.substr(copied));
+    return out;
 }
 
 std::string redactSecrets(std::string_view experimentYaml) {

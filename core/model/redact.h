@@ -13,7 +13,9 @@ namespace faaswb::model {
 // mappings without a full YAML parse, so it also redacts text that does not validate.
 std::string redactSecrets(std::string_view experimentYaml);
 
-// The URL with the password of a user:password@ in it replaced by <redacted> (a ${VAR} there is kept).
+// The URL with the password of a user:password@ in it and the values of secret-looking query parameters (token,
+// access_token, api_key, code, sig, X-Amz-Signature, ...) replaced by <redacted> (a ${VAR} there is kept).
+// redactSecrets() applies the same to every URL-shaped value of the experiment text.
 std::string redactUrl(std::string_view url);
 
 // Whether a mapping key names a secret value, and whether an HTTP header name does (both case-insensitive).

@@ -43,7 +43,8 @@ PlatformInfo HttpPlatform::describe() {
     // type alone says how requests authenticated.
     info.details = {{"name", m_config.name},
                     {"url", model::redactUrl(m_config.url)},
-                    {"auth", model::authTypeName(m_config.auth.type)}};
+                    {"auth", model::authTypeName(m_config.auth.type)},
+                    {"tlsVerify", !m_config.insecureSkipTlsVerify}};
     return info;
 }
 

@@ -65,6 +65,12 @@ std::optional<unsigned short> parsePort(const std::string& text) {
 
 int serve(const std::string& id, const Handler& handler) {
     const std::string host = environment("HOST", "127.0.0.1");
+    // Container images set HOST=0.0.0.0 on purpose; anywhere else a non-loopback address is worth a warning.
+    if (host != "127.0.0.1" && host != "localhost" && host != "::1")
+        std::fprintf(stderr,
+                     "warning: HOST=%s: listening on an address other than 127.0.0.1, so other machines may "
+                     "reach this function\n",
+                     host.c_str());
     const auto port = parsePort(environment("PORT", "0"));
     if (!port)
         return usage("error: PORT must be a number from 0 to 65535");

@@ -433,6 +433,11 @@ function main(argv) {
     server.headersTimeout = 125000;
     server.requestTimeout = 0; // long handlers (010.sleep up to 10 min) must not be cut off
     const address = process.env.HOST || '127.0.0.1';
+    // Container images set HOST=0.0.0.0 on purpose; anywhere else a non-loopback address is worth a warning.
+    if (!['127.0.0.1', 'localhost', '::1'].includes(address)) {
+        process.stderr.write(`warning: HOST=${address}: listening on an address other than 127.0.0.1, ` +
+            'so other machines may reach this function\n');
+    }
     server.on('error', (error) => fail(1, `cannot listen on ${address}:${process.env.PORT}: ${error.message}`));
     server.listen(Number(process.env.PORT || 0), address, 511, () => {
         process.stdout.write(`listening on ${address}:${server.address().port}\n`);

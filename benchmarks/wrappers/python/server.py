@@ -503,6 +503,10 @@ def main(argv):
         return EXIT_USAGE
     RequestHandler.function = Function(argv[1])
     host = os.environ.get('HOST') or '127.0.0.1'
+    # Container images set HOST=0.0.0.0 on purpose; anywhere else a non-loopback address is worth a warning.
+    if host not in ('127.0.0.1', 'localhost', '::1'):
+        print(f'warning: HOST={host}: listening on an address other than 127.0.0.1, so other machines may reach this '
+              'function', file=sys.stderr, flush=True)
     try:
         server = Server((host, int(os.environ.get('PORT') or 0)), RequestHandler)
     except (OSError, ValueError) as error:

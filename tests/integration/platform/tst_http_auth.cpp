@@ -320,9 +320,8 @@ private slots:
         QCOMPARE(deployment->auth.secret, std::string("sig-secret"));
         QCOMPARE(deployment->auth.sessionToken, std::string("sig-session"));
         const std::string details = http.describe().details.dump();
-        QCOMPARE(details,
-                 std::string(
-                     "{\"auth\":\"sigv4\",\"name\":\"api\",\"url\":\"https://user:<redacted>@example.invalid/fn\"}"));
+        QCOMPARE(details, std::string("{\"auth\":\"sigv4\",\"name\":\"api\",\"tlsVerify\":true,"
+                                      "\"url\":\"https://user:<redacted>@example.invalid/fn\"}"));
     }
 
     void cliBasicFromEnvironment() {
