@@ -3,6 +3,7 @@
 # everything is present: apt-get runs only for what is missing.
 #   packaging/install-deps.sh          build + test dependencies
 #   packaging/install-deps.sh --perf   also the peers the benchmarks in tests/perf compare against
+#   packaging/install-deps.sh --fuzz   also clang and libFuzzer for tests/fuzz/run.sh (flags combine)
 set -euo pipefail
 
 packages=(
@@ -15,9 +16,13 @@ packages=(
     ccache      # optional: faster rebuilds (CMake uses it when present)
     fonts-dejavu-core
 )
-if [[ "${1:-}" == "--perf" ]]; then
-    packages+=(nginx-light wrk hey)
-fi
+for option in "$@"; do
+    case "$option" in
+    --perf) packages+=(nginx-light wrk hey) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "unknown option: $option (expected --perf or --fuzz)" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

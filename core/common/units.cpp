@@ -138,7 +138,11 @@ Result<std::uint64_t> parseByteSize(std::string_view input) {
         multiplier = 1024.0 * 1024 * 1024;
     if (multiplier == 0)
         return invalidInput("invalid size " + quoted(input) + ": unknown unit; " + expected);
-    return static_cast<std::uint64_t>(std::llround(number.value * multiplier));
+    // llround has no defined result beyond long long, so "1e30GB" would come back as an arbitrary size.
+    const double bytes = number.value * multiplier;
+    if (bytes > 1e18)
+        return invalidInput("size " + quoted(input) + " is larger than 1 EB");
+    return static_cast<std::uint64_t>(std::llround(bytes));
 }
 
 std::string formatDuration(Nanos duration) {

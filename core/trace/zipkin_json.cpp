@@ -43,8 +43,13 @@ Result<std::int64_t> integerField(const json& object, const char* field) {
         return std::int64_t{0};
     if (it->is_number_integer() || it->is_number_unsigned())
         return it->get<std::int64_t>();
-    if (it->is_number_float())
-        return static_cast<std::int64_t>(it->get<double>());
+    if (it->is_number_float()) {
+        // Out-of-range doubles (1e300, 3.4e19) have no int64 value; converting them is undefined behaviour.
+        const double value = it->get<double>();
+        if (value >= -9223372036854775808.0 && value < 9223372036854775808.0)
+            return static_cast<std::int64_t>(value);
+        return fieldError(field, "integer out of range");
+    }
     if (it->is_string()) {
         const auto& text = it->get_ref<const std::string&>();
         std::int64_t value = 0;

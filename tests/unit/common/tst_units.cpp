@@ -73,6 +73,8 @@ private slots:
         QCOMPARE(*parseByteSize("1KB"), 1000ull);
         QCOMPARE(*parseByteSize("2MiB"), 2ull * 1024 * 1024);
         QVERIFY(!parseByteSize("2 parsecs").ok());
+        QVERIFY(!parseByteSize("1e30GB").ok()); // beyond what llround can represent
+        QCOMPARE(*parseByteSize("1e18"), 1000000000000000000ull);
     }
     void formatting() {
         QCOMPARE(formatDuration(1500ms), std::string("1.5s"));
