@@ -126,6 +126,38 @@ Result<std::string> readWholeFile(const std::string& path) {
     return text.str();
 }
 
+// YAML is UTF-8 text without C0 controls other than tab, LF and CR (YAML 1.2, 5.1). yaml-cpp does not always refuse
+// the rest: a fuzzed file of NUL bytes and invalid UTF-8 kept it busy for minutes. The first offending byte, if any.
+std::optional<ValidationIssue> notYamlText(const std::string& text, const std::string& sourceName) {
+    SourceLocation at{1, 1};
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::size_t length = byte < 0x80           ? 1
+                             : (byte >> 5) == 0x6  ? 2
+                             : (byte >> 4) == 0xe  ? 3
+                             : (byte >> 3) == 0x1e ? 4
+                                                   : 0;
+        bool valid = length != 0 && i + length <= text.size();
+        for (std::size_t k = 1; valid && k < length; ++k)
+            valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+        if (!valid)
+            return ValidationIssue{sourceName, at,
+                                   "not a YAML text file: invalid UTF-8 (byte 0x" +
+                                       std::string(1, "0123456789abcdef"[byte >> 4]) +
+                                       std::string(1, "0123456789abcdef"[byte & 0xf]) + ")"};
+        if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r')
+            return ValidationIssue{sourceName, at,
+                                   "not a YAML text file: control character " + std::to_string(byte) +
+                                       (byte == 0 ? " (NUL)" : "")};
+        if (byte == '\n')
+            at = {at.line + 1, 1};
+        else
+            ++at.column;
+        i += length;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 const Words& topLevelKeys() {
@@ -155,6 +187,8 @@ std::string ValidationIssue::format() const {
 }
 
 LoadReport loadExperimentText(const std::string& text, const std::string& sourceName) {
+    if (auto issue = notYamlText(text, sourceName))
+        return {std::nullopt, {std::move(*issue)}};
     YamlReader reader(sourceName, text);
     LoadReport report;
     Experiment experiment;

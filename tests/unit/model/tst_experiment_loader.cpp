@@ -656,6 +656,22 @@ scenarios:
                                  << "cannot open the file: No such file or directory";
         QTest::addRow("directory") << QDir::tempPath() << "cannot read the file: it is a directory";
     }
+    // Binary junk is refused at the first bad byte, with its line and column, before yaml-cpp sees it (a fuzzed file
+    // of NUL bytes and invalid UTF-8 used to keep the loader busy for minutes).
+    void binaryInputIsNotYaml() {
+        const LoadReport nul = loadExperimentText(std::string("name: x\nbench", 13) + '\0' + "marks: []\n", "nul.yaml");
+        QVERIFY(!nul.experiment);
+        QCOMPARE(nul.issues.size(), std::size_t(1));
+        QCOMPARE(nul.issues[0].format(), std::string("nul.yaml:2:6: not a YAML text file: control character 0 (NUL)"));
+        const LoadReport utf8 = loadExperimentText("name: caf\xc3\xa9\n# \xff\n", "bad.yaml");
+        QVERIFY(!utf8.experiment);
+        QCOMPARE(utf8.issues[0].format(), std::string("bad.yaml:2:3: not a YAML text file: invalid UTF-8 (byte 0xff)"));
+        QFile hang(test::sourcePath(QStringLiteral("tests/fuzz/regressions/experiment_yaml/timeout-905f6ef1")));
+        QVERIFY(hang.open(QIODevice::ReadOnly));
+        const LoadReport fuzzed = loadExperimentText(hang.readAll().toStdString(), "fuzzed.yaml");
+        QVERIFY(!fuzzed.experiment && !fuzzed.issues.empty());
+    }
+
     void unreadableFiles() {
         QFETCH(QString, path);
         QFETCH(QString, message);
