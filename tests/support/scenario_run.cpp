@@ -82,4 +82,29 @@ std::vector<load::IntervalSnapshot> MeasuredIntervals::measured() const {
     return m_measured;
 }
 
+BackgroundRun::BackgroundRun(const model::Experiment& experiment, platform::Platform& platform,
+                             const std::string& dbPath)
+    : m_writer(dbPath)
+    , m_runner(experiment, platform) {
+    m_runner.addObserver(&m_writer);
+    m_runner.addObserver(&m_intervals);
+    m_running = std::async(std::launch::async, [this] { return m_runner.run(m_cancel); });
+}
+
+BackgroundRun::~BackgroundRun() {
+    m_cancel.cancel();
+    if (m_running.valid())
+        m_running.wait();
+}
+
+std::optional<std::vector<engine::CellResult>> BackgroundRun::finish(std::chrono::seconds timeout) {
+    if (!m_running.valid())
+        return std::nullopt;
+    if (m_running.wait_for(timeout) != std::future_status::ready) {
+        m_cancel.cancel();
+        return std::nullopt;
+    }
+    return m_running.get();
+}
+
 } // namespace faaswb::test

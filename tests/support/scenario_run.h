@@ -5,8 +5,11 @@
 #include "engine/runner.h"
 #include "model/experiment.h"
 #include "platform/platform.h"
+#include "results/results_writer.h"
 
 #include <QString>
+#include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,5 +43,27 @@ private:
     mutable std::mutex m_mutex;
     std::vector<load::IntervalSnapshot> m_measured;
 }; // the text inside the first ```yaml fence; empty without one
+
+// A run on its own thread, stored into `dbPath` and watched through its measured intervals, for tests that act on
+// the platform while the load goes on. Destroying it cancels the run and waits for it.
+class BackgroundRun {
+public:
+    BackgroundRun(const model::Experiment& experiment, platform::Platform& platform, const std::string& dbPath);
+    ~BackgroundRun();
+    BackgroundRun(const BackgroundRun&) = delete;
+    BackgroundRun& operator=(const BackgroundRun&) = delete;
+
+    const MeasuredIntervals& intervals() const { return m_intervals; }
+    results::ResultsWriter& writer() { return m_writer; }
+    // The results when the run ends within `timeout`; nullopt when it does not (it is then cancelled).
+    std::optional<std::vector<engine::CellResult>> finish(std::chrono::seconds timeout);
+
+private:
+    results::ResultsWriter m_writer;
+    MeasuredIntervals m_intervals;
+    engine::Runner m_runner;
+    CancellationToken m_cancel;
+    std::future<std::vector<engine::CellResult>> m_running;
+};
 
 } // namespace faaswb::test

@@ -13,8 +13,6 @@
 #include <QtTest>
 #include <cerrno>
 #include <csignal>
-#include <future>
-#include <mutex>
 #include <set>
 
 using namespace faaswb;
@@ -77,13 +75,9 @@ private slots:
         QVERIFY(client);
 
         const std::string dbPath = data.filePath(QStringLiteral("results.db")).toStdString();
-        results::ResultsWriter writer(dbPath);
-        test::MeasuredIntervals log;
-        engine::Runner runner(experiment, **platform);
-        runner.addObserver(&writer);
-        runner.addObserver(&log);
-        CancellationToken cancel;
-        auto running = std::async(std::launch::async, [&] { return runner.run(cancel); });
+        test::BackgroundRun run(experiment, **platform, dbPath);
+        const test::MeasuredIntervals& log = run.intervals();
+        results::ResultsWriter& writer = run.writer();
 
         // Two measured seconds with both instances serving, then the kill.
         QVERIFY2(QTest::qWaitFor([&] { return log.measured().size() >= 2; }, 30000), "the load never started");
@@ -104,8 +98,9 @@ private slots:
                      },
                      15000),
                  "the killed instance was not replaced");
-        QVERIFY2(running.wait_for(25s) == std::future_status::ready, "the run hung after the kill");
-        const auto results = running.get();
+        auto finished = run.finish(25s);
+        QVERIFY2(finished, "the run hung after the kill");
+        const auto results = std::move(*finished);
         QCOMPARE(results.size(), std::size_t(1));
         const auto& result = results[0];
         QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());

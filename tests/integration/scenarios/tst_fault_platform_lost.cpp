@@ -17,8 +17,6 @@
 #include <QtTest>
 #include <cerrno>
 #include <csignal>
-#include <future>
-#include <mutex>
 #include <set>
 
 using namespace faaswb;
@@ -89,13 +87,9 @@ private slots:
         QVERIFY(client);
 
         const std::string dbPath = data.filePath(QStringLiteral("results.db")).toStdString();
-        results::ResultsWriter writer(dbPath);
-        test::MeasuredIntervals log;
-        engine::Runner runner(experiment, **platform);
-        runner.addObserver(&writer);
-        runner.addObserver(&log);
-        CancellationToken cancel;
-        auto running = std::async(std::launch::async, [&] { return runner.run(cancel); });
+        test::BackgroundRun run(experiment, **platform, dbPath);
+        const test::MeasuredIntervals& log = run.intervals();
+        results::ResultsWriter& writer = run.writer();
 
         QVERIFY2(QTest::qWaitFor([&] { return log.measured().size() >= 2; }, 30000), "the load never started");
         const std::set<int> instances = instancePids(*client);
@@ -107,9 +101,10 @@ private slots:
 
         // Well before the 20 s the run was planned for: detection within an interval, then no waiting on the dead
         // platform (span collection and teardown are skipped).
-        QVERIFY2(running.wait_for(10s) == std::future_status::ready, "the run hung after the platform was lost");
+        auto finished = run.finish(10s);
+        QVERIFY2(finished, "the run hung after the platform was lost");
         const auto stoppedAfter = std::chrono::steady_clock::now() - lostAt;
-        const auto results = running.get();
+        const auto results = std::move(*finished);
         qInfo("run ended %lld ms after the daemon was killed", static_cast<long long>(stoppedAfter / 1ms));
         QVERIFY2(stoppedAfter < 5s, qPrintable(QString::number(stoppedAfter / 1ms)));
         QCOMPARE(results.size(), std::size_t(1));
