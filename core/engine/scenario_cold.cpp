@@ -2,6 +2,7 @@
 // ones; the summary compares the cold and warm latency distributions and breaks the cold requests down by hop where
 // the platform's traces reveal it. perf-cost runs the same at each memory limit of its sweep and reports whether the
 // platform enforced the limit and how much memory the pods used.
+#include "engine/chain_metrics.h" // chain::percentile
 #include "engine/scenario_driver.h"
 #include "kube/quantity.h"
 #include "trace/breakdown.h"
@@ -15,16 +16,6 @@
 namespace faaswb::engine {
 namespace {
 
-std::optional<double> percentile(std::vector<double> values, double p) {
-    if (values.empty())
-        return std::nullopt;
-    std::sort(values.begin(), values.end());
-    const double rank = p / 100.0 * double(values.size() - 1);
-    const auto low = static_cast<std::size_t>(std::floor(rank));
-    const auto high = static_cast<std::size_t>(std::ceil(rank));
-    return values[low] + (values[high] - values[low]) * (rank - double(low));
-}
-
 std::optional<double> mean(const std::vector<double>& values) {
     if (values.empty())
         return std::nullopt;
@@ -37,7 +28,7 @@ std::optional<double> medianHop(const std::vector<trace::TraceHops>& traces, dou
     for (const auto& trace : traces)
         if (trace.hops.*hop >= 0)
             known.push_back(trace.hops.*hop);
-    return percentile(std::move(known), 50);
+    return chain::percentile(std::move(known), 50);
 }
 
 load::LoadModel sequentialRequests(std::uint64_t count, std::chrono::milliseconds timeout) {
@@ -74,10 +65,10 @@ public:
         auto& metrics = cell.metrics();
         const auto cold = latencies(m_cold);
         const auto warm = latencies(m_warm);
-        metrics.set("cold_start_p50", percentile(cold, 50));
-        metrics.set("cold_start_p90", percentile(cold, 90));
+        metrics.set("cold_start_p50", chain::percentile(cold, 50));
+        metrics.set("cold_start_p90", chain::percentile(cold, 90));
         metrics.set("cold_start_mean", mean(cold));
-        metrics.set("warm_p50", percentile(warm, 50));
+        metrics.set("warm_p50", chain::percentile(warm, 50));
         metrics.set("warm_mean", mean(warm));
         const auto coldMedian = metrics.get("cold_start_p50");
         const auto warmMedian = metrics.get("warm_p50");

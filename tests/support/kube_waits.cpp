@@ -1,12 +1,23 @@
 #include "kube_waits.h"
 
 #include "kube/knative.h"
+#include "localplatform/daemon.h"
 
 #include <QTest>
 
 namespace faaswb::test {
 
 using nlohmann::json;
+
+std::optional<kube::KubeClient> localDaemonClient(const QString& stateDir) {
+    const auto state = localplatform::readDaemonState(stateDir.toStdString());
+    if (!state)
+        return std::nullopt;
+    auto client = kube::KubeClient::fromKubeconfig(state->kubeconfigPath);
+    if (!client)
+        return std::nullopt;
+    return std::move(*client);
+}
 
 json deployServiceAndWait(kube::KubeClient& client, const json& manifest, std::chrono::seconds timeout) {
     const std::string name = manifest["metadata"]["name"];

@@ -4,13 +4,18 @@
 
 #include "kube/client.h"
 
+#include <QString>
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace faaswb::test {
 
+// A client of the local platform daemon whose state lives in `stateDir` (through its kubeconfig); nullopt when
+// there is no such daemon.
+std::optional<kube::KubeClient> localDaemonClient(const QString& stateDir);
 // Creates the Service in `default` and returns it once Ready; null (with a warning) on an error or the deadline.
 nlohmann::json deployServiceAndWait(kube::KubeClient& client, const nlohmann::json& manifest,
                                     std::chrono::seconds timeout = std::chrono::seconds(30));

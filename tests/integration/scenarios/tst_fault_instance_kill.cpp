@@ -3,6 +3,7 @@
 #include "engine/runner.h"
 #include "kube/client.h"
 #include "kube/knative.h"
+#include "kube_waits.h"
 #include "localplatform/daemon.h"
 #include "results/result_store.h"
 #include "results/results_writer.h"
@@ -69,9 +70,7 @@ private slots:
                                      "fault-instance-kill.yaml");
         auto platform = test::startLocalPlatform(experiment, state.path());
         QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
-        auto daemonState = localplatform::readDaemonState(state.path().toStdString());
-        QVERIFY(daemonState);
-        auto client = kube::KubeClient::fromKubeconfig(daemonState->kubeconfigPath);
+        auto client = test::localDaemonClient(state.path());
         QVERIFY(client);
 
         const std::string dbPath = data.filePath(QStringLiteral("results.db")).toStdString();

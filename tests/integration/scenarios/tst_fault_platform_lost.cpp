@@ -4,6 +4,7 @@
 // state dir starts clean, and no process of the old daemon's instances is left.
 #include "engine/runner.h"
 #include "kube/client.h"
+#include "kube_waits.h"
 #include "localplatform/daemon.h"
 #include "platform/local_platform.h"
 #include "results/result_store.h"
@@ -81,9 +82,7 @@ private slots:
             "fault-platform-lost.yaml");
         auto platform = platform::createLocalPlatform(*experiment.findPlatform("local"));
         QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
-        auto daemonState = localplatform::readDaemonState(state.path().toStdString());
-        QVERIFY(daemonState);
-        auto client = kube::KubeClient::fromKubeconfig(daemonState->kubeconfigPath);
+        auto client = test::localDaemonClient(state.path());
         QVERIFY(client);
 
         const std::string dbPath = data.filePath(QStringLiteral("results.db")).toStdString();
