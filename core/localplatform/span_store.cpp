@@ -179,6 +179,11 @@ Result<TraceQuery> traceQueryFrom(const std::map<std::string, std::string>& para
     return query;
 }
 
+std::vector<trace::Span> sortedByStart(std::vector<trace::Span> spans) {
+    std::stable_sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.startUs < b.startUs; });
+    return spans;
+}
+
 bool contentTypeIs(const HttpRequest& request, std::string_view needle) {
     for (const auto& [name, value] : request.headers)
         if (lower(name) == "content-type")
@@ -214,6 +219,13 @@ void SpanStore::evictOldest() {
 }
 
 std::vector<std::vector<trace::Span>> SpanStore::traces(const TraceQuery& query) const {
+    std::vector<std::vector<trace::Span>> result;
+    for (const auto* spans : matchingTraces(query))
+        result.push_back(sortedByStart(*spans));
+    return result;
+}
+
+std::vector<const std::vector<trace::Span>*> SpanStore::matchingTraces(const TraceQuery& query) const {
     std::int64_t endUs = query.endTsMs.value_or(nowMs()) * 1000;
     std::int64_t beginUs =
         query.lookbackMs ? endUs - *query.lookbackMs * 1000 : std::numeric_limits<std::int64_t>::min();
@@ -232,10 +244,10 @@ std::vector<std::vector<trace::Span>> SpanStore::traces(const TraceQuery& query)
     });
     if (found.size() > query.limit)
         found.resize(query.limit);
-    std::vector<std::vector<trace::Span>> result;
+    std::vector<const std::vector<trace::Span>*> result;
     result.reserve(found.size());
     for (const auto& [start, spans] : found)
-        result.push_back(*trace(spans->front().traceId));
+        result.push_back(spans);
     return result;
 }
 
@@ -243,9 +255,7 @@ std::optional<std::vector<trace::Span>> SpanStore::trace(const std::string& trac
     auto it = m_byTrace.find(lower(traceId));
     if (it == m_byTrace.end())
         return std::nullopt;
-    auto spans = it->second;
-    std::stable_sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.startUs < b.startUs; });
-    return spans;
+    return sortedByStart(it->second);
 }
 
 std::vector<std::string> SpanStore::services() const {
@@ -301,10 +311,16 @@ std::optional<HttpResponse> SpanStore::handle(const HttpRequest& request) {
         auto query = traceQueryFrom(parseQuery(request.query));
         if (!query)
             return errorBody(400, query.error().message);
-        json body = json::array();
-        for (const auto& spans : traces(*query))
-            body.push_back(trace::toZipkinJson(spans));
-        return jsonBody(200, body);
+        // Serialised one trace at a time: a DOM of every stored span (the workbench asks for all of a run's traces)
+        // took several times the store's own memory, and the allocator kept it after the response (issue 8 soak).
+        std::string body = "[";
+        for (const auto* spans : matchingTraces(*query)) {
+            if (body.size() > 1)
+                body += ',';
+            body += trace::toZipkinJson(sortedByStart(*spans)).dump();
+        }
+        body += ']';
+        return respond(200, std::move(body), "application/json");
     }
     static constexpr std::string_view tracePrefix = "/api/v2/trace/";
     if (path.rfind(tracePrefix, 0) == 0 && get) {

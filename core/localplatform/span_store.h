@@ -93,6 +93,8 @@ public:
 
 private:
     void evictOldest();
+    // The traces `query` selects, newest first, as they are stored (spans in arrival order).
+    std::vector<const std::vector<trace::Span>*> matchingTraces(const TraceQuery& query) const;
 
     std::size_t m_maxSpans;
     SpanExporter* m_exporter = nullptr;
