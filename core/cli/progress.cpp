@@ -8,7 +8,10 @@
 namespace faaswb::cli {
 
 TerminalProgress::TerminalProgress(std::FILE* out, int totalCells, bool quiet)
-    : m_out(out), m_totalCells(totalCells), m_quiet(quiet), m_isTerminal(isatty(fileno(out)) == 1) {}
+    : m_out(out)
+    , m_totalCells(totalCells)
+    , m_quiet(quiet)
+    , m_isTerminal(isatty(fileno(out)) == 1) {}
 
 void TerminalProgress::onRunStarted(const engine::RunDescription& d) {
     std::lock_guard lock(m_mutex);
@@ -16,7 +19,7 @@ void TerminalProgress::onRunStarted(const engine::RunDescription& d) {
     m_label = d.scenario + " · " + d.benchmark + " · " + d.language;
     m_errors = 0;
     m_rate = 0;
-    m_p99Us = 0;
+    m_p99Us = -1;
 }
 
 void TerminalProgress::onPhase(const engine::PhaseInfo& phase) {
@@ -35,7 +38,7 @@ void TerminalProgress::onPhase(const engine::PhaseInfo& phase) {
 void TerminalProgress::onInterval(int, const load::IntervalSnapshot& snapshot) {
     std::lock_guard lock(m_mutex);
     m_rate = snapshot.achievedRate;
-    m_p99Us = snapshot.corrected.p99;
+    m_p99Us = snapshot.requests > 0 ? snapshot.corrected.p99 : -1;
     m_errors += snapshot.errors;
     if (m_isTerminal && !m_quiet)
         redraw();
@@ -49,8 +52,7 @@ void TerminalProgress::onRunFinished(const engine::RunOutcome& outcome) {
         std::fputs("\r\033[K", m_out);
     m_lineOpen = false;
     std::fprintf(m_out, "[%d/%d] %s: %s%s%s\n", m_cell + 1, m_totalCells, m_label.c_str(),
-                 engine::runStatusName(outcome.status), outcome.message.empty() ? "" : " — ",
-                 outcome.message.c_str());
+                 engine::runStatusName(outcome.status), outcome.message.empty() ? "" : " — ", outcome.message.c_str());
     std::fflush(m_out);
 }
 
@@ -87,7 +89,7 @@ void TerminalProgress::redraw() {
                                (m_expected.count() > 0 ? "/" + formatDuration(m_expected) : std::string());
     std::fprintf(m_out, "\r\033[K[%d/%d] %s  %-10s %s %s  %s rps  p99 %s  errors %llu", m_cell + 1,
                  std::max(m_totalCells, 1), m_label.c_str(), m_phase.c_str(), bar(fraction).c_str(), timing.c_str(),
-                 formatCount(m_rate).c_str(), formatMicros(double(m_p99Us)).c_str(),
+                 formatCount(m_rate).c_str(), m_p99Us < 0 ? "-" : formatMicros(double(m_p99Us)).c_str(),
                  static_cast<unsigned long long>(m_errors));
     std::fflush(m_out);
     m_lineOpen = true;

@@ -40,7 +40,7 @@ private:
     std::chrono::steady_clock::time_point m_phaseStart;
     int m_cell = 0;
     double m_rate = 0;
-    std::int64_t m_p99Us = 0;
+    std::int64_t m_p99Us = -1; // of the last interval; -1: no responses (no latency) or none yet
     std::uint64_t m_errors = 0;
     bool m_lineOpen = false;
 };

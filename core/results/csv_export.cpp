@@ -92,11 +92,12 @@ Status writeSummary(ResultStore& store, const std::vector<RunRow>& runs, CsvWrit
 void writeIntervalRow(CsvWriter& csv, std::int64_t runId, const load::IntervalSnapshot& interval) {
     const auto& c = interval.corrected;
     const auto& u = interval.uncorrected;
+    // An interval without responses has no latency: empty cells, not 0.
+    const bool measured = interval.requests > 0;
+    auto ms = [measured](std::int64_t micros) { return measured ? formatMicrosAsMillis(micros) : std::string(); };
     csv.row({number(runId), number(interval.startMs), number(interval.requests), number(interval.errors),
-             formatFixed(interval.targetRate, 3), formatFixed(interval.achievedRate, 3), formatMicrosAsMillis(c.p50),
-             formatMicrosAsMillis(c.p90), formatMicrosAsMillis(c.p99), formatMicrosAsMillis(c.p999),
-             formatMicrosAsMillis(c.max), formatMicrosAsMillis(u.p50), formatMicrosAsMillis(u.p90),
-             formatMicrosAsMillis(u.p99), formatMicrosAsMillis(u.p999), formatMicrosAsMillis(u.max),
+             formatFixed(interval.targetRate, 3), formatFixed(interval.achievedRate, 3), ms(c.p50), ms(c.p90),
+             ms(c.p99), ms(c.p999), ms(c.max), ms(u.p50), ms(u.p90), ms(u.p99), ms(u.p999), ms(u.max),
              number(interval.coldStarts), interval.warmup ? "1" : "0"});
 }
 

@@ -119,7 +119,13 @@ std::string statusJson(const load::IntervalSnapshot& interval) {
     return jsonText(statuses);
 }
 
-void bindPercentiles(sqlite::Statement& statement, int first, const load::LatencyPercentiles& p) {
+// An interval without responses has no latency: its percentiles are NULL, not 0.
+void bindPercentiles(sqlite::Statement& statement, int first, const load::LatencyPercentiles& p, bool measured) {
+    if (!measured) {
+        for (int i = 0; i < 5; ++i)
+            statement.bindNull(first + i);
+        return;
+    }
     statement.bindInt(first, p.p50).bindInt(first + 1, p.p90).bindInt(first + 2, p.p99);
     statement.bindInt(first + 3, p.p999).bindInt(first + 4, p.max);
 }
@@ -146,8 +152,9 @@ void bindInterval(sqlite::Statement& s, const load::IntervalSnapshot& interval) 
     s.bindDouble(12, interval.targetRate).bindDouble(13, interval.achievedRate);
     s.bindInt(14, static_cast<std::int64_t>(interval.behind)).bindInt(15, interval.generatorSaturated);
     s.bindInt(16, interval.warmup);
-    bindPercentiles(s, 17, interval.corrected);
-    bindPercentiles(s, 22, interval.uncorrected);
+    const bool measured = interval.requests > 0;
+    bindPercentiles(s, 17, interval.corrected, measured);
+    bindPercentiles(s, 22, interval.uncorrected, measured);
     bindHistogram(s, 27, interval.latency);
     bindHistogram(s, 28, interval.serviceTime);
 }

@@ -77,6 +77,23 @@ private slots:
         QCOMPARE(s.durationSec, 2.0);
     }
 
+    // No responses, no latency: the percentile lines skip the interval instead of dropping to 0 ms.
+    void intervalWithoutResponsesAddsNoLatencyPoint() {
+        RunSeriesBuilder builder;
+        builder.addInterval(interval(0, 2000, 9000));
+        load::IntervalSnapshot idle;
+        idle.index = 1;
+        idle.startMs = 1000;
+        idle.endMs = 2000;
+        idle.targetRate = 10;
+        builder.addInterval(idle);
+        builder.addInterval(interval(2, 3000, 12000));
+        const RunSeries& s = builder.series();
+        QCOMPARE(s.corrected.p50, (QList<QPointF>{{1, 2.0}, {3, 3.0}}));
+        QCOMPARE(s.uncorrected.max.size(), 2);
+        QCOMPARE(s.achievedRps, (QList<QPointF>{{1, 9.5}, {2, 0}, {3, 9.5}}));
+    }
+
     void errorRatesOnlyForKindsWithErrors() {
         RunSeriesBuilder builder;
         builder.addInterval(interval(0, 1000, 2000));

@@ -95,8 +95,10 @@ void RunSeriesBuilder::setCapabilities(bool scale, bool podMetrics, bool traces)
 
 void RunSeriesBuilder::addInterval(const load::IntervalSnapshot& interval) {
     const double x = msToSec(interval.endMs);
-    appendPercentiles(m_series.corrected, x, interval.corrected, m_maxPoints);
-    appendPercentiles(m_series.uncorrected, x, interval.uncorrected, m_maxPoints);
+    if (interval.requests > 0) { // no responses, no latency: a gap in the line, not a point at 0
+        appendPercentiles(m_series.corrected, x, interval.corrected, m_maxPoints);
+        appendPercentiles(m_series.uncorrected, x, interval.uncorrected, m_maxPoints);
+    }
     append(m_series.targetRps, x, interval.targetRate, m_maxPoints);
     append(m_series.achievedRps, x, interval.achievedRate, m_maxPoints);
     addErrorRates(interval, x);

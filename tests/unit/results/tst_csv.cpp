@@ -278,6 +278,27 @@ private slots:
         QVERIFY(!exportScenarioSummary(*store, {m_runId + 100}, dir.toStdString()).ok());
     }
 
+    // An interval without responses has no latency: its percentile cells are empty, not 0.
+    void intervalWithoutResponsesHasEmptyPercentiles() {
+        const std::string path = m_dir.filePath(QStringLiteral("idle.db")).toStdString();
+        auto store = ResultStore::open(path);
+        QVERIFY(store.ok());
+        auto description = test::runDescription(0, "idle");
+        auto experiment = store->addExperiment(description.experimentName, description.experimentYaml);
+        const auto runId = *store->beginRun(*experiment, description);
+        auto idle = test::interval(1, {});
+        idle.errors = 0;
+        idle.errorsByKind = {};
+        idle.statusCounts.clear();
+        QVERIFY(store->appendIntervals(runId, std::vector{test::interval(0, {1000, 3000}), idle}).ok());
+        const QString dir = m_dir.filePath(QStringLiteral("idle"));
+        QVERIFY(exportCsv(*store, {runId}, dir.toStdString()).ok());
+        const auto rows = lines(dir + QStringLiteral("/intervals.csv"));
+        QCOMPARE(rows.size(), 3);
+        QVERIFY2(rows[1].contains(QStringLiteral(",1.000,")), qPrintable(rows[1]));
+        QCOMPARE(rows[2], QStringLiteral("%1,1000,0,0,100.000,0.000,,,,,,,,,,,0,0").arg(runId));
+    }
+
     void exportAllRunsWhenNoneGiven() {
         auto store = ResultStore::open(dbPath(), true);
         QVERIFY(store.ok());

@@ -414,7 +414,8 @@ private slots:
     }
 
     void roundTripIntervals() {
-        auto store = openStore(freshPath());
+        const auto path = freshPath();
+        auto store = openStore(path);
         const auto runId = addRun(store);
         const std::vector<load::IntervalSnapshot> written{test::interval(0, {100, 200, 300}, true),
                                                           test::interval(1, {1000, 2000, 30000, 40000})};
@@ -452,9 +453,16 @@ private slots:
             QVERIFY(sameCounts(*b.latency, *a.latency));
             QVERIFY(sameCounts(*b.serviceTime, *a.serviceTime));
         }
+        // No responses, no latency: NULL percentiles in the database (a 0 would read as a 0 ms latency).
+        auto idle = test::interval(2, {});
+        QVERIFY(store.appendIntervals(runId, std::vector{idle}).ok());
+        test::RawDb raw(path);
+        QCOMPARE(raw.integer("SELECT count(*) FROM intervals WHERE idx = 2 AND p50_us IS NULL AND max_us IS NULL AND "
+                             "svc_p50_us IS NULL AND svc_max_us IS NULL"),
+                 1LL);
         auto withoutHistograms = store.intervals(runId);
         QVERIFY(withoutHistograms.ok());
-        QCOMPARE(withoutHistograms->size(), std::size_t(2));
+        QCOMPARE(withoutHistograms->size(), std::size_t(3));
         QVERIFY(!withoutHistograms->front().latency);
     }
 
