@@ -30,43 +30,44 @@ void Gateway::Impl::startProxy(const std::shared_ptr<Instance>& instance, const 
     connectUpstream(pending);
 }
 
+// Every handler owns the connection it works on: finish() drops the pending's reference (time-out, stop) while an
+// operation is still queued, and beast's read touches the buffer and parser once more as it completes.
 void Gateway::Impl::connectUpstream(const PendingPtr& pending) {
     pending->reused = false;
     pending->upstream = std::make_shared<UpstreamConnection>(m_io);
-    pending->upstream->socket.async_connect(pending->instance->endpoint,
-                                            [weak = weak_from_this(), pending](error_code ec) {
-                                                auto self = weak.lock();
-                                                if (!self || pending->stage != Stage::Proxying)
-                                                    return;
-                                                if (ec)
-                                                    return self->upstreamFailed(pending, ec, false);
-                                                error_code ignored;
-                                                pending->upstream->socket.set_option(tcp::no_delay(true), ignored);
-                                                self->writeUpstream(pending);
-                                            });
+    pending->upstream->socket.async_connect(
+        pending->instance->endpoint, [weak = weak_from_this(), pending, connection = pending->upstream](error_code ec) {
+            auto self = weak.lock();
+            if (!self || pending->stage != Stage::Proxying)
+                return;
+            if (ec)
+                return self->upstreamFailed(pending, ec, false);
+            error_code ignored;
+            connection->socket.set_option(tcp::no_delay(true), ignored);
+            self->writeUpstream(pending);
+        });
 }
 
 void Gateway::Impl::writeUpstream(const PendingPtr& pending) {
     http::async_write(pending->upstream->socket, pending->request,
-                      [weak = weak_from_this(), pending](error_code ec, std::size_t) {
+                      [weak = weak_from_this(), pending, connection = pending->upstream](error_code ec, std::size_t) {
                           auto self = weak.lock();
                           if (!self || pending->stage != Stage::Proxying)
                               return;
                           if (ec)
                               return self->upstreamFailed(pending, ec, false);
-                          auto& connection = *pending->upstream;
-                          connection.parser.emplace();
-                          connection.parser->body_limit(kUpstreamBodyLimit);
+                          connection->parser.emplace();
+                          connection->parser->body_limit(kUpstreamBodyLimit);
                           if (pending->request.method() == http::verb::head)
-                              connection.parser->skip(true);
-                          http::async_read(connection.socket, connection.buffer, *connection.parser,
-                                           [weak, pending](error_code readEc, std::size_t) {
+                              connection->parser->skip(true);
+                          http::async_read(connection->socket, connection->buffer, *connection->parser,
+                                           [weak, pending, connection](error_code readEc, std::size_t) {
                                                auto again = weak.lock();
                                                if (!again || pending->stage != Stage::Proxying)
                                                    return;
                                                if (readEc)
                                                    return again->upstreamFailed(pending, readEc,
-                                                                                pending->upstream->parser->got_some());
+                                                                                connection->parser->got_some());
                                                again->upstreamDone(pending);
                                            });
                       });
