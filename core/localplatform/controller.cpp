@@ -99,9 +99,12 @@ void Controller::shutdown(std::function<void()> done) {
     impl.shutdownDone = std::move(done);
     impl.statsTimer.cancel();
     impl.recheckTimer.cancel();
-    for (auto& [name, pod] : impl.pods)
+    for (auto& [name, pod] : impl.pods) {
         if (pod.phase != PodPhase::Terminating)
             impl.terminatePod(pod);
+        else
+            impl.supervisor->terminate(name); // no more waiting for a drain
+    }
     impl.checkShutdownDone();
 }
 

@@ -104,6 +104,7 @@ struct Controller::Impl {
     void startPod(RevisionState& revision);
     void reconcilePods(RevisionState& revision);
     void terminatePod(PodState& pod);
+    void stopInstanceWhenDrained(const PodState& pod);
     void publishEndpoints(RevisionState& revision);
     void applyTick(const std::string& revision, const RevisionTick& tick, bool realTick);
     void onInstanceFailedLater(const std::string& name, const std::string& reason);

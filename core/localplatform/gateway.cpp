@@ -286,6 +286,9 @@ void Gateway::setEndpoints(const std::string& revision, std::vector<InstanceEndp
 void Gateway::setActivatorInPath(const std::string& revision, bool inPath) {
     m_impl->setActivatorInPath(revision, inPath);
 }
+void Gateway::whenDrained(const std::string& revision, const std::string& pod, std::function<void()> drained) {
+    m_impl->whenDrained(revision, pod, std::move(drained));
+}
 void Gateway::setDemandListener(std::function<void(const std::string& revision)> listener) {
     m_impl->setDemandListener(std::move(listener));
 }

@@ -99,6 +99,9 @@ public:
     // The ready instances; an instance left out gets no new requests, its in-flight ones complete.
     void setEndpoints(const std::string& revision, std::vector<InstanceEndpoint> ready);
     void setActivatorInPath(const std::string& revision, bool inPath);
+    // Calls `drained` (posted, never inside this call) once the pod is out of the endpoints and has nothing in flight
+    // or queued — Knative's queue-proxy drain before the user container's SIGTERM. At once for a pod it does not know.
+    void whenDrained(const std::string& revision, const std::string& pod, std::function<void()> drained);
     // Called (on the platform thread) when a request starts waiting in the activator while the revision has no
     // ready instance; the controller records the activator stat and pokes the autoscaler.
     void setDemandListener(std::function<void(const std::string& revision)> listener);

@@ -91,6 +91,7 @@ struct Instance {
     double requests = 0;
     double proxiedRequests = 0;
     std::uint64_t upstreamErrors = 0;
+    std::vector<std::function<void()>> whenDrained; // run once it is out of the endpoints with nothing left to serve
 };
 
 struct Revision {
@@ -208,8 +209,23 @@ public:
         auto revision = found->second;
         m_revisions.erase(found);
         failWaiting(*revision, 503, "revision " + name + " was removed");
-        for (auto& instance : revision->ready)
+        for (auto& [pod, instance] : revision->instances) {
+            instance->ready = false;
             closeIdle(*instance);
+        }
+        revision->ready.clear();
+        pruneInstances(*revision); // the ones still serving are pruned when their last request finishes
+    }
+
+    void whenDrained(const std::string& revisionName, const std::string& pod, std::function<void()> drained) {
+        std::shared_ptr<Instance> instance;
+        if (auto revision = findRevision(revisionName))
+            if (auto it = revision->instances.find(pod); it != revision->instances.end())
+                instance = it->second;
+        if (instance)
+            instance->whenDrained.push_back(std::move(drained));
+        else
+            asio::post(m_io, std::move(drained));
     }
 
     void setEndpoints(const std::string& name, std::vector<InstanceEndpoint> endpoints) {

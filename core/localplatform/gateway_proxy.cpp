@@ -203,11 +203,16 @@ void Gateway::Impl::closeIdle(Instance& instance) {
     instance.idle.clear();
 }
 
-// Instances no longer ready stay until their last request is done.
+// Instances no longer ready stay until their last request is done; then whoever waits for the drain (the controller,
+// to stop the process only now) is told, outside this call.
 void Gateway::Impl::pruneInstances(Revision& revision) {
-    std::erase_if(revision.instances, [](const auto& entry) {
-        const auto& instance = *entry.second;
-        return !instance.ready && instance.inFlight == 0 && instance.queued == 0;
+    std::erase_if(revision.instances, [this](const auto& entry) {
+        auto& instance = *entry.second;
+        if (instance.ready || instance.inFlight != 0 || instance.queued != 0)
+            return false;
+        for (auto& drained : instance.whenDrained)
+            asio::post(m_io, std::move(drained));
+        return true;
     });
 }
 

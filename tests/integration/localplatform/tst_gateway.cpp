@@ -286,6 +286,36 @@ private slots:
         QVERIFY(!a.seen.back().header("K-Proxy-Request"));
     }
 
+    // A pod leaving the endpoints finishes what it was sent and what queued for it; only then may its process stop
+    // (the controller's SIGTERM waits for this — cutting requests on scale-down gave 502s).
+    void drainWaitsForInFlightAndQueuedRequests() {
+        Fixture f;
+        Upstream a(f.io, "pod-a");
+        a.holding = true;
+        f.addService("hello", 1);
+        f.gateway.setEndpoints("hello-00001", {a.endpoint()});
+        f.gateway.setActivatorInPath("hello-00001", false);
+        f.send("/default/hello/");
+        f.send("/default/hello/"); // queued behind the first: containerConcurrency 1
+        QVERIFY(runUntil(f.io, [&] { return a.current == 1; }));
+        int drained = 0;
+        f.gateway.whenDrained("hello-00001", "pod-a", [&] { ++drained; });
+        f.gateway.setEndpoints("hello-00001", {});
+        runFor(f.io, 50ms);
+        QCOMPARE(drained, 0);
+        a.holding = false;
+        a.release();
+        QVERIFY(f.waitAll());
+        QCOMPARE(f.count(200), 2);
+        QCOMPARE(a.served, 2);
+        QVERIFY(runUntil(f.io, [&] { return drained == 1; }));
+
+        int unknown = 0; // a pod the gateway never had (a scale-down of a starting pod): drained at once
+        f.gateway.whenDrained("hello-00001", "pod-x", [&] { ++unknown; });
+        QCOMPARE(unknown, 0); // posted, not called inside
+        QVERIFY(runUntil(f.io, [&] { return unknown == 1; }));
+    }
+
     void activatorQueueLimit() {
         GatewayOptions options;
         options.activatorQueueLimit = 2;

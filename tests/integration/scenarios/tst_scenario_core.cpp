@@ -5,6 +5,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <limits>
 #include <mutex>
 
 using namespace faaswb;
@@ -21,8 +22,17 @@ public:
         std::lock_guard lock(m_mutex);
         reports.push_back(report);
     }
+    void onScale(int, const platform::ScaleSample& sample) override {
+        std::lock_guard lock(m_mutex);
+        if (sample.ready) {
+            maxReady = std::max(maxReady, *sample.ready);
+            readyAfterMax = *sample.ready < maxReady ? std::min(readyAfterMax, *sample.ready) : readyAfterMax;
+        }
+    }
     std::vector<engine::RunDescription> started;
     std::vector<analysis::RunMetricsReport> reports;
+    int maxReady = 0;
+    int readyAfterMax = std::numeric_limits<int>::max(); // the fewest ready pods seen after the most
 
 private:
     std::mutex m_mutex;
@@ -136,6 +146,23 @@ private slots:
         QVERIFY2(test::metricValue(result.metrics, "max_pods").value_or(0) >= 2,
                  qPrintable(QString::number(test::metricValue(result.metrics, "max_pods").value_or(0))));
         QVERIFY(test::metricValue(result.metrics, "queue_wait_p50").has_value());
+    }
+
+    // Scale-down while the load goes on: the pods leaving finish what the gateway sent them before they get SIGTERM.
+    // Cutting them gave a 502 on most scale-downs.
+    void scaleDownUnderLoadLosesNoRequest() {
+        const auto experiment = experimentFrom(
+            "  - {id: 010.sleep, languages: [cpp], input: {ms: 50}, autoscaling: {target: 1, maxScale: 10}}\n",
+            "  - name: down\n    type: autoscaling\n    stages:\n"
+            "      - {rate: 150, for: 6s}\n      - {rate: 50, for: 10s}\n");
+        const auto outcome = run(experiment);
+        QCOMPARE(outcome.results.size(), std::size_t(1));
+        const auto& result = outcome.results[0];
+        QVERIFY2(result.status == engine::RunStatus::Complete, result.message.c_str());
+        QVERIFY2(outcome.observer->maxReady >= 2, qPrintable(QString::number(outcome.observer->maxReady)));
+        QVERIFY2(outcome.observer->readyAfterMax < outcome.observer->maxReady, "the revision never scaled down");
+        QVERIFY(result.summary && result.summary->requests > 500);
+        QCOMPARE(result.summary->errors, std::uint64_t(0));
     }
 
     // A step from zero: the first response, the scale-up and the return to zero are all measured.
