@@ -221,6 +221,9 @@ Error transferError(const HttpRequest& request, const std::string& baseUrl, CURL
     if (code == CURLE_OPERATION_TIMEDOUT)
         return platformError(what + ": no answer within " + std::to_string(request.timeout.count()) + " ms");
     const std::string text = (detail && *detail) ? detail : curl_easy_strerror(code);
+    if (code == CURLE_PEER_FAILED_VERIFICATION)
+        return platformError(what + ": " + text + " (the server's certificate is not signed by the cluster's " +
+                             "certificate authority; insecure-skip-tls-verify: true skips the check)");
     return platformError(what + ": " + text);
 }
 

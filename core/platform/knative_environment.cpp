@@ -95,6 +95,22 @@ json orNull(const std::optional<T>& value) {
     return value ? json(*value) : json();
 }
 
+// What to check, by what the server said: an answer names credentials or permissions, no answer the address.
+std::string versionFailureHint(const kube::KubeResult<nlohmann::json>& failed) {
+    switch (failed.status().httpCode) {
+    case 0:
+        return failed.error().message.find("certificate") != std::string::npos
+                   ? "Check the cluster's certificate-authority(-data) in the kubeconfig."
+                   : "Check the kubeconfig's server and that the cluster is up.";
+    case 401:
+        return "The server did not accept the kubeconfig's credentials (token, client certificate or exec plugin).";
+    case 403:
+        return "The kubeconfig's user may not read /version.";
+    default:
+        return "Check that the kubeconfig's server is a Kubernetes API server.";
+    }
+}
+
 } // namespace
 
 json ClusterEnvironment::toJson() const {
@@ -114,8 +130,7 @@ Result<ClusterEnvironment> discoverClusterEnvironment(const kube::KubeClient& cl
     auto version = client.version(budget.call());
     if (!version)
         return Error{version.error().code, "reading the cluster's version from " + client.context().cluster.server +
-                                               ": " + version.error().message +
-                                               ". Check the kubeconfig's server and that the cluster is up."};
+                                               ": " + version.error().message + ". " + versionFailureHint(version)};
     ClusterEnvironment environment;
     environment.kubernetesVersion = version->value("gitVersion", "");
     environment.servingVersion = namespaceVersion(client, "knative-serving", "serving.knative.dev/release", budget);

@@ -115,7 +115,7 @@ Result<std::unique_ptr<Platform>> createKnativePlatform(const model::PlatformCon
     auto environment = discoverClusterEnvironment(*client);
     if (!environment)
         return platformError("platform '" + config.name + "': the API server of " + clusterName(access->context) +
-                             " in " + access->kubeconfigPath + " does not answer: " + environment.error().message);
+                             " in " + access->kubeconfigPath + " cannot be used: " + environment.error().message);
     KnativeAdapterOptions options = adapterOptions(config, access->context);
     options.podMetrics = environment->metricsServer;
     options.podMetricsMissing = "metrics-server not installed on " + options.cluster;

@@ -152,6 +152,24 @@ private slots:
                                     "allocatableMemoryBytes", "ingressClass"})
             QVERIFY2(actual[unknown].is_null(), (std::string(unknown) + ": " + actual.dump()).c_str());
         QCOMPARE(actual["metricsServer"], json(true));
+
+        // A server that answers but refuses the credentials, or whose certificate is not trusted, is not "down".
+        kube::KubeContext context = client->context();
+        context.user.token.clear();
+        auto anonymous = platform::discoverClusterEnvironment(*kube::KubeClient::fromContext(context), 5s);
+        QVERIFY(!anonymous.ok());
+        QVERIFY2(anonymous.error().message.find("did not accept the kubeconfig's credentials") != std::string::npos &&
+                     anonymous.error().message.find("cluster is up") == std::string::npos,
+                 anonymous.error().message.c_str());
+        context = client->context();
+        context.cluster.certificateAuthority.clear();
+        context.cluster.certificateAuthorityPem.clear();
+        auto untrusted = platform::discoverClusterEnvironment(*kube::KubeClient::fromContext(context), 5s);
+        QVERIFY(!untrusted.ok());
+        QVERIFY2(untrusted.error().message.find("not signed by the cluster's certificate authority") !=
+                         std::string::npos &&
+                     untrusted.error().message.find("certificate-authority(-data)") != std::string::npos,
+                 untrusted.error().message.c_str());
         (*daemon)->stop();
     }
 };
