@@ -72,7 +72,7 @@ void readMemorySizes(YamlReader& reader, const Field& field, ScenarioConfig& sce
 }
 
 void readBatchSource(YamlReader& reader, const Field& source, BatchConfig& batch) {
-    if (!reader.requiredMapping(source, {"csv", "sqlite", "postgres", "table"}))
+    if (!reader.requiredMapping(source, nestedScenarioKeys("source")))
         return;
     std::vector<std::string> kinds;
     for (const std::string& kind : kSourceKinds)
@@ -96,7 +96,7 @@ void readBatchSource(YamlReader& reader, const Field& source, BatchConfig& batch
 }
 
 void readBatchSink(YamlReader& reader, const Field& sink, BatchConfig& batch) {
-    if (!reader.requiredMapping(sink, {"sqlite", "table"}))
+    if (!reader.requiredMapping(sink, nestedScenarioKeys("sink")))
         return;
     reader.require(sink, "sqlite", " (the SQLite file the results go to)");
     setIf(batch.sink, outputFile(reader, reader.child(sink, "sqlite")));

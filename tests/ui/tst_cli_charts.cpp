@@ -18,13 +18,10 @@ struct Outcome {
     QString out, err;
 };
 
+// test::runWorkbench with the output as text.
 Outcome runWorkbench(const QStringList& args) {
-    QProcess process;
-    process.start(test::binaryPath(QStringLiteral("faas-workbench")), args);
-    if (!process.waitForFinished(90'000))
-        process.kill();
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    const auto outcome = test::runWorkbench(args, QProcessEnvironment::systemEnvironment(), 90'000);
+    return {outcome.exitCode, QString::fromUtf8(outcome.out), QString::fromUtf8(outcome.err)};
 }
 
 qint64 fileSize(const QString& path) {

@@ -15,15 +15,11 @@ struct Outcome {
     QString err;
 };
 
+// test::runWorkbench with the output as text.
 Outcome runWorkbench(const QStringList& args,
                      const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(test::binaryPath(QStringLiteral("faas-workbench")), args);
-    if (!process.waitForFinished(120'000))
-        qFatal("faas-workbench %s did not finish", qPrintable(args.join(u' ')));
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    const auto outcome = test::runWorkbench(args, env, 120'000);
+    return {outcome.exitCode, QString::fromUtf8(outcome.out), QString::fromUtf8(outcome.err)};
 }
 
 qint64 queryInt(const QString& dbPath, const char* sql) {

@@ -15,12 +15,6 @@ using namespace faaswb;
 
 namespace {
 
-struct Outcome {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
 // Every secret the experiment below carries, in every form it could leak in. Add platforms' secrets (kubeconfig
 // tokens, OpenWhisk keys) here together with their experiment lines.
 struct Secret {
@@ -88,14 +82,8 @@ QProcessEnvironment childEnvironment() {
     return env;
 }
 
-Outcome runWorkbench(const QStringList& args) {
-    QProcess process;
-    process.setProcessEnvironment(childEnvironment());
-    process.start(test::binaryPath(QStringLiteral("faas-workbench")), args);
-    if (!process.waitForFinished(40'000))
-        qFatal("faas-workbench %s did not finish", qPrintable(args.join(u' ')));
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
+test::WorkbenchOutcome runWorkbench(const QStringList& args) {
+    return test::runWorkbench(args, childEnvironment(), 40'000);
 }
 
 QStringList storedYaml(const QString& dbPath) {
@@ -263,7 +251,7 @@ private:
     };
 
     void collect(const QStringList& args) {
-        const Outcome outcome = runWorkbench(args);
+        const test::WorkbenchOutcome outcome = runWorkbench(args);
         QVERIFY2(outcome.exitCode == 0, qPrintable(args.join(u' ') + u'\n' + QString::fromUtf8(outcome.err)));
         m_artifacts.append({QStringLiteral("stdout of ") + args.join(u' '), outcome.out});
         m_artifacts.append({QStringLiteral("stderr of ") + args.join(u' '), outcome.err});
