@@ -185,6 +185,7 @@ Result<DriveResult> CellExecution::drive(const load::RequestSpec& request, const
                                          const DriveOptions& options) {
     m_inWarmup = options.warmup;
     m_keepRecords = options.keepRecords && !options.warmup;
+    m_keepHistograms = options.keepHistograms;
     m_kept.clear();
     m_firstSuccessMs.reset();
     m_phaseOffsetMs = elapsedMs();
@@ -218,9 +219,13 @@ void CellExecution::onInterval(const load::IntervalSnapshot& snapshot, std::vect
     rebased.warmup = m_inWarmup;
     notify([&](RunObserver& o) { o.onInterval(m_plan.cell, rebased); });
     if (!m_inWarmup) {
+        if (!m_keepHistograms) {
+            rebased.latency.reset();
+            rebased.serviceTime.reset();
+        }
         {
             std::lock_guard lock(m_observedMutex);
-            m_measured.push_back(rebased);
+            m_measured.push_back(std::move(rebased));
         }
         forwardRequests(requests);
     }

@@ -102,6 +102,7 @@ private:
     int m_intervalIndex = 0;
     bool m_inWarmup = false;
     bool m_keepRecords = false;
+    bool m_keepHistograms = false; // of the current drive (DriveOptions::keepHistograms)
     std::vector<load::RequestRecord> m_kept;
     std::optional<std::int64_t> m_firstSuccessMs;
 };

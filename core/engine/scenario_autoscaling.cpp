@@ -58,7 +58,9 @@ public:
             if (Status zero = cell.platform().forceColdStart(cell.deployment(), cell.stop()); !zero)
                 return zero;
         }
-        auto measured = warmUpThenMeasure(cell);
+        DriveOptions measure;
+        measure.keepHistograms = true; // scaleup_p99 / steady_p99 merge them, split at a time known only at the end
+        auto measured = warmUpThenMeasure(cell, measure);
         if (!measured)
             return measured.error();
         m_measured = std::move(measured).value();

@@ -24,8 +24,11 @@
 namespace faaswb::engine {
 
 struct DriveOptions {
-    bool warmup = false;        // intervals flagged warm-up, requests not stored, not in the summary or metrics
-    bool keepRecords = false;   // return this drive's request records to the driver (small drives only)
+    bool warmup = false;      // intervals flagged warm-up, requests not stored, not in the summary or metrics
+    bool keepRecords = false; // return this drive's request records to the driver (small drives only)
+    // measuredIntervals() keep this drive's per-interval histograms, for a summarize() that merges them. Off by
+    // default: two histograms take ~380 KB an interval, which grew a 30-minute run by 680 MB.
+    bool keepHistograms = false;
     std::optional<int> threads; // load worker threads; default: the scenario's `threads`, else the settings'
 };
 inline DriveOptions warmupDrive() {
@@ -72,7 +75,8 @@ public:
     virtual std::int64_t elapsedMs() const = 0; // since the cell began (the timeline of intervals and scale samples)
     virtual std::vector<platform::ScaleSample> scaleSamples() const = 0;           // so far, in time order
     virtual std::vector<platform::PodMetricsSample> podMetricsSamples() const = 0; // so far
-    virtual std::vector<load::IntervalSnapshot> measuredIntervals() const = 0;     // so far, with histograms
+    // So far; with histograms only from drives with DriveOptions::keepHistograms (observers always get them).
+    virtual std::vector<load::IntervalSnapshot> measuredIntervals() const = 0;
     // A remark stored with the run's outcome message (e.g. "memory limit not enforceable here: ..."), shown in the
     // results even when the run completes.
     virtual void note(const std::string& text) = 0;

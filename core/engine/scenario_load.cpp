@@ -16,7 +16,7 @@ load::LoadModel warmupModel(const model::ScenarioConfig& scenario) {
     return load::LoadModel::constantRate(rate, scenario.warmup);
 }
 
-Result<DriveResult> warmUpThenMeasure(CellContext& cell) {
+Result<DriveResult> warmUpThenMeasure(CellContext& cell, const DriveOptions& measure) {
     const auto& scenario = cell.scenario();
     const load::RequestSpec request = cell.request();
     if (scenario.warmup.count() > 0) {
@@ -26,7 +26,7 @@ Result<DriveResult> warmUpThenMeasure(CellContext& cell) {
     }
     const load::LoadModel model = scenario.loadModel();
     cell.phase("measure", model.duration());
-    return cell.drive(request, model, {});
+    return cell.drive(request, model, measure);
 }
 
 namespace {

@@ -9,6 +9,6 @@ namespace faaswb::engine {
 load::LoadModel warmupModel(const model::ScenarioConfig& scenario);
 
 // The scenario's warm-up (when it has one, not measured), then its load model measured.
-Result<DriveResult> warmUpThenMeasure(CellContext& cell);
+Result<DriveResult> warmUpThenMeasure(CellContext& cell, const DriveOptions& measure = {});
 
 } // namespace faaswb::engine
