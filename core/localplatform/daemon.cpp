@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <thread>
@@ -165,7 +164,7 @@ public:
 
     Status start();
     void stop();
-    void shutdownOnIoThread(std::promise<void>& finished);
+    void shutdownOnIoThread();
     void scheduleBookmarks();
     void stopExporter();
 
@@ -326,12 +325,15 @@ void LocalPlatformDaemon::Impl::stopExporter() {
                      static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.dropped));
 }
 
-void LocalPlatformDaemon::Impl::shutdownOnIoThread(std::promise<void>& finished) {
+// Ends with io.stop(), which ends the io thread: stop() joins it. (A promise/future pair used to say "done" as well;
+// libstdc++ waits for a future on a bare futex that ThreadSanitizer cannot see, so every stop was reported as a race
+// on the promise's stack slot, and the join already orders everything.)
+void LocalPlatformDaemon::Impl::shutdownOnIoThread() {
     bookmarkTimer.cancel();
     gateway->stop();
     broker->stop();
     auto fallback = std::make_shared<asio::steady_timer>(io);
-    auto finish = [this, &finished, fallback, done = std::make_shared<bool>(false)] {
+    auto finish = [this, fallback, done = std::make_shared<bool>(false)] {
         if (*done)
             return;
         *done = true;
@@ -343,7 +345,6 @@ void LocalPlatformDaemon::Impl::shutdownOnIoThread(std::promise<void>& finished)
         client->stop();
         work.reset();
         io.stop();
-        finished.set_value();
     };
     // Instances get their grace period; whatever is left after it (plus a margin) is killed.
     fallback->expires_after(options.supervisor.terminationGrace + std::chrono::seconds(1));
@@ -359,10 +360,7 @@ void LocalPlatformDaemon::Impl::stop() {
         return;
     stopped = true;
     if (thread.joinable()) {
-        std::promise<void> finished;
-        auto future = finished.get_future();
-        asio::post(io, [this, &finished] { shutdownOnIoThread(finished); });
-        future.wait();
+        asio::post(io, [this] { shutdownOnIoThread(); });
         thread.join();
     }
     if (supervisor)
