@@ -38,6 +38,15 @@ def print_processes(processes, load_end_s, run_end_s):
         print(f'{role:9} {pid:>7} {name[:30]:30} {baseline[1] / 1024:7.1f}MB {load_end[1] / 1024:10.1f}MB '
               f'{growth:7.1f}% {last[1] / 1024:7.1f}MB {first[2]:>9} {baseline[2]:>8} {load_end[2]:>12}  '
               f'{"; ".join(notes)}')
+    # The platform holds a pipe pair and pooled connections per instance, so its fds follow the autoscaler.
+    print(f'instances alive at {BASELINE_S}s: {instances_at(processes, BASELINE_S)}, '
+          f'at the end of the load: {instances_at(processes, load_end_s)}')
+
+
+def instances_at(processes, when_s):
+    """Instance processes with a sample within 10 s before `when_s`."""
+    return sum(1 for (pid, role, name), samples in processes.items()
+               if role == 'instance' and any(when_s - 10 <= s[0] <= when_s for s in samples))
 
 
 def check_results(db_path, duration_s, target_rps):
