@@ -283,6 +283,14 @@ std::optional<unsigned long long> processStartTime(int pid) {
     return std::strtoull(start->c_str(), nullptr, 10);
 }
 
+std::optional<char> processState(int pid) {
+    const auto fields = statFields(pid);
+    const std::string* state = fields ? statField(*fields, 3) : nullptr;
+    if (!state || state->empty())
+        return std::nullopt;
+    return state->front();
+}
+
 bool writeGroupsFile(const std::string& path, const std::set<int>& pgids) {
     std::ostringstream text;
     for (int pgid : pgids)

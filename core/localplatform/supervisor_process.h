@@ -42,6 +42,8 @@ std::optional<InstanceUsage> readUsage(int pid);
 
 // Field 22 of /proc/<pid>/stat (clock ticks since boot); nullopt when the process is gone.
 std::optional<unsigned long long> processStartTime(int pid);
+// The process state of /proc/PID/stat ('R', 'S', 'T' stopped, 't' traced, 'Z' zombie, ...); nullopt when it is gone.
+std::optional<char> processState(int pid);
 // Rewrites `path` with one "PGID STARTTIME" line per group (SupervisorOptions::groupsFile); false on failure.
 bool writeGroupsFile(const std::string& path, const std::set<int>& pgids);
 

@@ -173,7 +173,11 @@ Result<std::vector<PodMetricsSample>> KnativeAdapter::podMetrics(const Deploymen
         return platformError(m_options.podMetricsMissing);
     kube::ListOptions options;
     options.labelSelector = "serving.knative.dev/revision=" + deployment.revision;
-    auto list = m_client.list("/apis/metrics.k8s.io/v1beta1/namespaces/" + ns() + "/pods", options);
+    // Sampled every second: a later answer is stale, and a hung API server must not hold up the cell's teardown,
+    // which joins the sampler (a stopped local daemon kept it 30 s).
+    kube::CallOptions call;
+    call.timeout = std::chrono::seconds(2);
+    auto list = m_client.list("/apis/metrics.k8s.io/v1beta1/namespaces/" + ns() + "/pods", options, call);
     if (!list)
         return describeKubeFailure("read", "pod metrics of " + deployment.revision, list.kubeError());
     const auto tMs = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - m_created).count();

@@ -1,12 +1,12 @@
 #include "platform/local_platform.h"
 
 #include "kube/client.h"
+#include "localplatform/supervisor_process.h"
 #include "platform/knative_adapter.h"
 #include "platform/knative_eventing.h"
 
-#include <cerrno>
-#include <csignal>
-#include <fstream>
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace faaswb::platform {
@@ -46,25 +46,35 @@ PlatformInfo describeLocal(const model::PlatformConfig& config, const localplatf
     return info;
 }
 
-// A killed daemon stays a zombie until its parent reaps it; for the platform it is as gone as a vanished pid.
-bool processGone(int pid) {
-    if (::kill(pid, 0) != 0)
-        return errno == ESRCH;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(stat, line);
-    const auto close = line.rfind(')');
-    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
-}
+// How long a stopped daemon (SIGSTOP, a debugger) may stay stopped before the platform counts as lost: a short
+// pause the user resumes is not worth failing a run for, a frozen platform is.
+constexpr auto kStoppedDaemonLimit = std::chrono::seconds(5);
 
-// A daemon of its own (stateDir): its process going away is the platform going away. An embedded daemon lives
-// as long as this process, so it needs no check.
+// A daemon of its own (stateDir): its process going away (or staying stopped) is the platform going away. An
+// embedded daemon lives as long as this process, so it needs no check. Called once per interval, from one thread.
 std::function<Status()> daemonLiveness(const localplatform::DaemonState& state) {
-    return [pid = state.pid, stateDir = state.stateDir]() -> Status {
-        if (pid <= 0 || !processGone(pid))
+    using Clock = std::chrono::steady_clock;
+    return [pid = state.pid, stateDir = state.stateDir,
+            stoppedSince = std::optional<Clock::time_point>()]() mutable -> Status {
+        if (pid <= 0)
             return {};
-        return platformError("platform lost: the local platform daemon (pid " + std::to_string(pid) + ", state dir " +
-                             stateDir + ") is gone");
+        const std::string daemon =
+            "the local platform daemon (pid " + std::to_string(pid) + ", state dir " + stateDir + ")";
+        // A killed daemon stays a zombie until its parent reaps it; for the platform it is as gone as a vanished pid.
+        const std::optional<char> phase = localplatform::detail::processState(pid);
+        if (!phase || *phase == 'Z' || *phase == 'X')
+            return platformError("platform lost: " + daemon + " is gone");
+        if (*phase != 'T' && *phase != 't') {
+            stoppedSince.reset();
+            return {};
+        }
+        const auto now = Clock::now();
+        if (!stoppedSince)
+            stoppedSince = now;
+        if (now - *stoppedSince < kStoppedDaemonLimit)
+            return {};
+        return platformError("platform lost: " + daemon + " has been stopped (SIGSTOP or a debugger) for " +
+                             std::to_string(kStoppedDaemonLimit.count()) + " s and answers nothing");
     };
 }
 

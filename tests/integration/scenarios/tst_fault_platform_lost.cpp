@@ -168,6 +168,43 @@ private slots:
         QVERIFY2(allGone, "an instance of the killed daemon survived");
         QVERIFY2(leftoverGone, "the restarted daemon left an old instance's child running");
     }
+
+    // A daemon that stays stopped (SIGSTOP) answers nothing: after 5 s the run ends as "platform lost", instead of
+    // timing out request after request until its planned end.
+    void daemonStoppedMidRun() {
+        QTemporaryDir state;
+        QTemporaryDir data;
+        QVERIFY(state.isValid() && data.isValid());
+        auto daemon = startDaemon(state.path());
+        QVERIFY(daemon);
+        const auto experiment = test::experimentFromText(
+            "name: fault-platform-stopped\nplatform: local\nplatforms:\n  local: {type: local, stateDir: '" +
+                state.path().toStdString() +
+                "'}\n"
+                "benchmarks:\n  - {id: 000.noop, languages: [cpp], autoscaling: {minScale: 1}}\n"
+                "scenarios:\n  - {name: stopped, type: warm-latency, rate: 20, duration: 40s}\n",
+            "fault-platform-stopped.yaml");
+        auto platform = platform::createLocalPlatform(*experiment.findPlatform("local"));
+        QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
+        test::BackgroundRun run(experiment, **platform, data.filePath(QStringLiteral("results.db")).toStdString());
+        QVERIFY2(QTest::qWaitFor([&] { return run.intervals().measured().size() >= 2; }, 30000),
+                 "the load never started");
+        const auto daemonPid = static_cast<pid_t>(daemon->process().processId());
+        ::kill(daemonPid, SIGSTOP);
+        const auto stoppedAt = std::chrono::steady_clock::now();
+        auto finished = run.finish(20s);
+        const auto endedAfter = std::chrono::steady_clock::now() - stoppedAt;
+        ::kill(daemonPid, SIGCONT); // the fixture's clean-up (SIGTERM) needs it running
+        QVERIFY2(finished, "the run hung on the stopped platform");
+        qInfo("run ended %lld ms after the daemon was stopped", static_cast<long long>(endedAfter / 1ms));
+        QVERIFY2(endedAfter >= 5s && endedAfter < 12s, qPrintable(QString::number(endedAfter / 1ms)));
+        QCOMPARE(finished->size(), std::size_t(1));
+        const auto& result = finished->front();
+        QCOMPARE(result.status, engine::RunStatus::Failed);
+        QVERIFY2(result.message.rfind("platform lost: ", 0) == 0 && result.message.find("stopped") != std::string::npos,
+                 result.message.c_str());
+        platform->reset();
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFaultPlatformLost)
