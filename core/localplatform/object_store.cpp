@@ -149,9 +149,10 @@ const char* watchEventTypeName(WatchEventType type) {
     return "ERROR";
 }
 
-ObjectStore::ObjectStore(Clock clock, std::size_t historyLimit)
+ObjectStore::ObjectStore(Clock clock, std::size_t historyLimit, std::chrono::milliseconds historyAge)
     : m_clock(clock ? std::move(clock) : Clock(utcNow))
-    , m_historyLimit(std::max<std::size_t>(historyLimit, 1)) {}
+    , m_historyLimit(std::max<std::size_t>(historyLimit, 1))
+    , m_historyAge(historyAge) {}
 
 std::optional<Json> ObjectStore::get(const ResourceType& type, const std::string& ns, const std::string& name) const {
     const auto objects = m_objects.find(type.plural);
@@ -351,8 +352,11 @@ void ObjectStore::deliver(const Watch& watch, const HistoryEntry& entry,
 }
 
 void ObjectStore::emit(const ResourceType& type, WatchEvent event, Json oldLabels) {
-    m_history.push_back({m_revision, type.plural, std::move(event), std::move(oldLabels)});
-    while (m_history.size() > m_historyLimit) {
+    // Compacted by count and by age: with a count alone, the status updates of a long run (a PodAutoscaler every 2 s,
+    // pods coming and going) took hours to fill it, and the daemon grew all that time (issue 8 soak).
+    const auto now = std::chrono::steady_clock::now();
+    m_history.push_back({m_revision, now, type.plural, std::move(event), std::move(oldLabels)});
+    while (m_history.size() > m_historyLimit || (m_history.size() > 1 && now - m_history.front().at > m_historyAge)) {
         m_compacted = m_history.front().revision;
         m_history.pop_front();
     }

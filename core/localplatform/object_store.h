@@ -7,6 +7,7 @@
 
 #include "kube/api_status.h"
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -74,7 +75,10 @@ struct ObjectList {
 class ObjectStore {
 public:
     using Clock = std::function<std::string()>; // RFC 3339 "now", injectable for tests
-    explicit ObjectStore(Clock clock = {}, std::size_t historyLimit = 10000);
+    // The watch history keeps at most `historyLimit` events and none older than `historyAge` (the kube-apiserver
+    // compacts etcd every 5 minutes); a watch from an older resourceVersion gets 410 Gone and relists.
+    explicit ObjectStore(Clock clock = {}, std::size_t historyLimit = 10000,
+                         std::chrono::milliseconds historyAge = std::chrono::minutes(5));
 
     std::optional<Json> get(const ResourceType& type, const std::string& ns, const std::string& name) const;
     ObjectList list(const ResourceType& type, const std::string& ns /* empty: all */,
@@ -118,6 +122,7 @@ private:
     };
     struct HistoryEntry {
         std::uint64_t revision;
+        std::chrono::steady_clock::time_point at;
         std::string plural;
         WatchEvent event;
         Json oldLabels; // Modified: the labels before the change, to turn selector transitions into ADDED/DELETED
@@ -129,6 +134,7 @@ private:
 
     Clock m_clock;
     std::size_t m_historyLimit;
+    std::chrono::milliseconds m_historyAge;
     std::uint64_t m_revision = 1;
     std::uint64_t m_compacted = 0; // the newest revision dropped from the history
     std::uint64_t m_nextWatch = 1;

@@ -3,6 +3,8 @@
 #include "localplatform/object_store.h"
 
 #include <QtTest>
+#include <chrono>
+#include <thread>
 
 using namespace faaswb;
 using namespace faaswb::localplatform;
@@ -247,6 +249,24 @@ private slots:
         QVERIFY(store.watch(pods, "", {}, recent, recorder.sink()).ok());
         QCOMPARE(recorder.events.size(), std::size_t(3));
         QVERIFY(store.watch(pods, "", {}, "abc", recorder.sink()).is(kube::StatusReason::BadRequest));
+    }
+
+    // Events older than the history's age are compacted even when the count limit is far: a long run's status
+    // updates must not grow the daemon for hours. (The wait is the time passing that the test is about.)
+    void watch_historyCompactedByAge() {
+        ObjectStore store({}, 1000, std::chrono::milliseconds(20));
+        const auto& pods = resource("pods");
+        const auto start = store.resourceVersion();
+        (void)store.create(pods, "default", pod("a"));
+        (void)store.create(pods, "default", pod("b"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        const auto beforeC = store.resourceVersion();
+        (void)store.create(pods, "default", pod("c"));
+        Recorder recorder;
+        QVERIFY(store.watch(pods, "", {}, start, recorder.sink()).is(kube::StatusReason::Gone));
+        QVERIFY(store.watch(pods, "", {}, beforeC, recorder.sink()).ok());
+        const std::vector<std::pair<std::string, std::string>> expected{{"ADDED", "c"}};
+        QCOMPARE(recorder.events, expected);
     }
 
     void onChange_calledAfterWatchers_andMayMutate() {
