@@ -34,6 +34,9 @@ RUN_PID=
 # kill -0 also succeeds on a zombie (the run before `wait` reaps it).
 running() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 soak_cleanup() {
+    # No errexit here: `wait` returns the run's own exit status (130 after the kill), which would end the clean-up
+    # before the daemon is stopped and leave it and its instances running.
+    set +e
     [[ -n $RUN_PID ]] && kill "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null
     [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
     cleanup

@@ -27,7 +27,7 @@ def print_processes(processes, load_end_s, run_end_s):
           f"{'fds start':>9} {'fds@2min':>8} {'fds@load end':>12}  note")
     for (pid, role, name), samples in sorted(processes.items(), key=lambda item: (item[0][1], int(item[0][0]))):
         baseline = next((s for s in samples if s[0] >= BASELINE_S), samples[0])
-        during = [s for s in samples if s[0] <= load_end_s] or samples
+        during = [s for s in samples if s[0] < load_end_s] or samples  # the sample at the end sees the span fetch
         first, load_end, last = samples[0], during[-1], samples[-1]
         growth = (load_end[1] - baseline[1]) * 100.0 / baseline[1] if baseline[1] else float('nan')
         notes = []
