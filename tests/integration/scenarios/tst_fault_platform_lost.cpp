@@ -31,6 +31,15 @@ std::unique_ptr<test::ServerProcess> startDaemon(const QString& stateDir) {
                                       {QStringLiteral("local-platform"), QStringLiteral("--state-dir"), stateDir});
 }
 
+// One benchmark and one scenario (flow-style YAML) on the daemon of `stateDir`.
+model::Experiment experimentOnDaemon(const QString& stateDir, const std::string& name, const std::string& benchmark,
+                                     const std::string& scenario) {
+    return test::experimentFromText(
+        "name: " + name + "\nplatform: local\nplatforms:\n  local: {type: local, stateDir: '" + stateDir.toStdString() +
+            "'}\nbenchmarks:\n  - " + benchmark + "\nscenarios:\n  - " + scenario + "\n",
+        name + ".yaml");
+}
+
 std::set<int> instancePids(const kube::KubeClient& client) {
     std::set<int> pids;
     auto pods = client.list("/api/v1/namespaces/default/pods");
@@ -73,13 +82,10 @@ private slots:
         QVERIFY(state.isValid() && data.isValid());
         auto daemon = startDaemon(state.path());
         QVERIFY(daemon);
-        const auto experiment = test::experimentFromText(
-            "name: fault-platform-lost\nplatform: local\nplatforms:\n  local: {type: local, stateDir: '" +
-                state.path().toStdString() +
-                "'}\n"
-                "benchmarks:\n  - {id: 010.sleep, languages: [cpp], input: {ms: 20}, autoscaling: {minScale: 1}}\n"
-                "scenarios:\n  - {name: lost, type: warm-latency, rate: 50, duration: 20s}\n",
-            "fault-platform-lost.yaml");
+        const auto experiment =
+            experimentOnDaemon(state.path(), "fault-platform-lost",
+                               "{id: 010.sleep, languages: [cpp], input: {ms: 20}, autoscaling: {minScale: 1}}",
+                               "{name: lost, type: warm-latency, rate: 50, duration: 20s}");
         auto platform = platform::createLocalPlatform(*experiment.findPlatform("local"));
         QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
         auto client = test::localDaemonClient(state.path());
@@ -177,13 +183,9 @@ private slots:
         QVERIFY(state.isValid() && data.isValid());
         auto daemon = startDaemon(state.path());
         QVERIFY(daemon);
-        const auto experiment = test::experimentFromText(
-            "name: fault-platform-stopped\nplatform: local\nplatforms:\n  local: {type: local, stateDir: '" +
-                state.path().toStdString() +
-                "'}\n"
-                "benchmarks:\n  - {id: 000.noop, languages: [cpp], autoscaling: {minScale: 1}}\n"
-                "scenarios:\n  - {name: stopped, type: warm-latency, rate: 20, duration: 40s}\n",
-            "fault-platform-stopped.yaml");
+        const auto experiment = experimentOnDaemon(state.path(), "fault-platform-stopped",
+                                                   "{id: 000.noop, languages: [cpp], autoscaling: {minScale: 1}}",
+                                                   "{name: stopped, type: warm-latency, rate: 20, duration: 40s}");
         auto platform = platform::createLocalPlatform(*experiment.findPlatform("local"));
         QVERIFY2(platform, platform ? "" : platform.error().message.c_str());
         test::BackgroundRun run(experiment, **platform, data.filePath(QStringLiteral("results.db")).toStdString());
