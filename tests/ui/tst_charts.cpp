@@ -394,6 +394,7 @@ private slots:
         load::IntervalSnapshot warm;
         warm.endMs = 1000;
         warm.warmup = true;
+        warm.requests = 5;
         warm.achievedRate = 5;
         live.addInterval(warm);
         ui::populateChart(chart, ChartKind::LatencyCdf, {live.series()});
@@ -411,6 +412,7 @@ private slots:
         ui::RunSeriesBuilder builder;
         load::IntervalSnapshot s;
         s.endMs = 1000;
+        s.requests = 3; // an interval without responses has no latency point at all
         s.corrected = {5000, 5000, 5000, 5000, 5000};
         builder.addInterval(s);
         QChart chart;
