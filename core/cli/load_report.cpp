@@ -54,12 +54,14 @@ std::string percentileLine(const load::LatencyHistogram& h) {
 void printLoadReport(std::ostream& out, const LoadReportHeader& header, const load::LoadSummary& summary) {
     out << "Running " << fixed(summary.elapsedSeconds, 1) << "s test @ " << header.url << "\n";
     out << "  " << header.threads << " threads and " << header.concurrency << "\n";
-    out << "  Latency p50/p90/p99/p99.9/max: " << percentilesInMs(summary.latency)
-        << "  (from intended send time)\n";
+    out << "  Latency p50/p90/p99/p99.9/max: " << percentilesInMs(summary.latency) << "  (from intended send time)\n";
     out << "  Service time p50/p90/p99/p99.9/max: " << percentilesInMs(summary.serviceTime) << "\n";
     out << "  " << summary.requests << " requests in " << fixed(summary.elapsedSeconds, 2) << "s, "
         << bytes(double(summary.bytes)) << " read\n";
     printErrors(out, summary);
+    if (summary.aborted > 0)
+        out << "  Aborted: " << summary.aborted
+            << " requests still unanswered when the load ended (not measured, not in latency or errors)\n";
     if (summary.targetRate > 0)
         out << "  Target rate: " << fixed(summary.targetRate, 2) << " req/s, achieved "
             << fixed(summary.achievedRate / summary.targetRate * 100, 1) << "%\n";

@@ -35,6 +35,7 @@ constexpr std::array kCatalog{
     metric("max", Milliseconds, "latency maximum"),
     metric("mean", Milliseconds, "latency mean"),
     metric("cold_starts", Count, "responses that waited for an instance to start"),
+    metric("aborted", Count, "requests still unanswered when the drive ended or was stopped (in no latency or error)"),
     metric("max_pods", Count, "most ready pods at once (null: the platform reports no pods)"),
     metric("mean_pods", Count, "time-weighted mean of ready pods"),
     metric("queue_wait_p50", Milliseconds, "median wait in the activator and queue-proxy (from traces)"),

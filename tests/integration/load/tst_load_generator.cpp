@@ -242,6 +242,23 @@ private slots:
             QVERIFY(record.totalUs >= 190'000 && record.totalUs < 400'000);
     }
 
+    // Requests still unanswered when the drain's grace period (2 s) ends are cut off: they have no latency and are
+    // no error, but the summary must say how many there were, or a run against a stalled target looks clean.
+    void unansweredRequestsAtTheEndAreCountedAsAborted() {
+        auto server = startTarget({QStringLiteral("--delay-ms"), QStringLiteral("6000")});
+        QVERIFY(server);
+        RequestSpec request = requestTo(*server);
+        request.timeout = 10'000ms;
+        CollectingSink sink;
+        const auto summary = runLoad(request, LoadModel::virtualUsers(2, 300ms), options(), sink);
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->requests, std::uint64_t(0));
+        QCOMPARE(summary->errors, std::uint64_t(0));
+        QCOMPARE(summary->sent, std::uint64_t(2));
+        QCOMPARE(summary->aborted, std::uint64_t(2));
+        QCOMPARE(sink.sent(), std::uint64_t(2));
+    }
+
     void tooLargeBody() {
         auto server = startTarget({QStringLiteral("--body-size"), QStringLiteral("2000000")});
         QVERIFY(server);
@@ -376,6 +393,9 @@ private slots:
             requests += snapshot.requests;
         QCOMPARE(requests, summary->requests);
         QVERIFY(summary->requests > 0);
+        // The 4 virtual users each had a request in flight at the cancel: aborted, not lost from the books.
+        QCOMPARE(summary->sent, sink.sent());
+        QCOMPARE(summary->aborted, summary->sent - summary->requests);
     }
 
     void http2OptionOverCleartextFallsBackToHttp1() {

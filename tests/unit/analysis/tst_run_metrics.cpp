@@ -103,6 +103,7 @@ private slots:
         summary.requests = 200;
         summary.errors = 5;
         summary.coldStarts = 2;
+        summary.aborted = 3;
         summary.elapsedSeconds = 10;
         summary.achievedRate = 20;
         for (int i = 1; i <= 100; ++i)
@@ -114,6 +115,7 @@ private slots:
         QVERIFY(near(metrics.get("error_rate"), 2.5));
         QVERIFY(near(metrics.get("throughput"), 20));
         QCOMPARE(metrics.get("cold_starts"), std::optional<double>(2));
+        QCOMPARE(metrics.get("aborted"), std::optional<double>(3));
         // HdrHistogram reports the highest equivalent value of the bucket (1 µs resolution up to 2048 µs, 3 digits).
         QVERIFY(near(metrics.get("p50"), summary.latency.valueAtPercentile(50) / 1000.0));
         QVERIFY(std::abs(*metrics.get("p50") - 50) < 0.1);
