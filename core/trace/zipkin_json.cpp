@@ -22,6 +22,10 @@ bool isHexOfLength(const std::string& value, std::initializer_list<std::size_t> 
     return std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
+// 9999-12-31 in microseconds since the epoch. Bounding times and durations by it keeps start + duration (and every
+// difference the analysis takes) far from int64 overflow.
+constexpr std::int64_t kLatestEpochUs = 253'402'300'799'999'999;
+
 Error fieldError(const std::string& field, const std::string& problem) {
     return invalidInput(field + ": " + problem);
 }
@@ -101,12 +105,16 @@ Result<Span> spanFromZipkinObject(const json& object) {
     auto timestamp = integerField(object, "timestamp");
     if (!timestamp)
         return timestamp.error();
+    if (*timestamp < 0 || *timestamp > kLatestEpochUs)
+        return fieldError("timestamp", "expected microseconds since the epoch");
     span.startUs = *timestamp;
     auto duration = integerField(object, "duration");
     if (!duration)
         return duration.error();
     if (*duration < 0)
         return fieldError("duration", "must not be negative");
+    if (*duration > kLatestEpochUs)
+        return fieldError("duration", "longer than any trace can be");
     span.durationUs = std::max<std::int64_t>(1, *duration);
     if (auto it = object.find("localEndpoint"); it != object.end() && !it->is_null()) {
         if (!it->is_object())
@@ -211,6 +219,11 @@ Result<Span> spanFromOtlp(const json& object, const std::string& service) {
     auto end = integerField(object, "endTimeUnixNano");
     if (!end)
         return end.error();
+    // fixed64 in OTLP: a negative time is garbage, and rejecting it keeps end - start from overflowing.
+    if (*start < 0)
+        return fieldError("startTimeUnixNano", "expected a time since the epoch (>= 0)");
+    if (*end < 0)
+        return fieldError("endTimeUnixNano", "expected a time since the epoch (>= 0)");
     span.startUs = *start / 1000;
     span.durationUs = std::max<std::int64_t>(1, (*end - *start) / 1000);
     span.tags = otlpAttributes(object.value("attributes", json::array()));

@@ -77,6 +77,13 @@ private slots:
         QTest::addRow("bad timestamp")
             << R"([{"traceId":"64fe8b2a57d3eff7","id":"e457b5a2e4d86bd1","timestamp":"soon"}])"
             << "span 0: timestamp: expected an integer";
+        // Times beyond year 9999 would overflow start + duration in the analysis.
+        QTest::addRow("negative timestamp")
+            << R"([{"traceId":"64fe8b2a57d3eff7","id":"e457b5a2e4d86bd1","timestamp":-5}])"
+            << "span 0: timestamp: expected microseconds since the epoch";
+        QTest::addRow("huge duration")
+            << R"([{"traceId":"64fe8b2a57d3eff7","id":"e457b5a2e4d86bd1","duration":9223372036854775807}])"
+            << "span 0: duration: longer than any trace";
         QTest::addRow("element not an object") << "[" + good + ",3]"
                                                << "span 1: expected a JSON object";
     }
@@ -152,6 +159,14 @@ private slots:
             R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"z"}]}]}]})");
         QVERIFY(!bad.ok());
         QVERIFY2(QString::fromStdString(bad.error().message).contains("span 0: spanId"), bad.error().message.c_str());
+        // A negative start (fuzzing) made end - start overflow: undefined behaviour, now an error.
+        auto negative =
+            parseOtlpJson(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736",)"
+                          R"("spanId":"00f067aa0ba902b7","startTimeUnixNano":"-8746744073585551616",)"
+                          R"("endTimeUnixNano":"1700000000124000100"}]}]}]})");
+        QVERIFY(!negative.ok());
+        QVERIFY2(QString::fromStdString(negative.error().message).contains("startTimeUnixNano"),
+                 negative.error().message.c_str());
         QVERIFY(!parseOtlpJson("[").ok());
         QVERIFY(!parseOtlpJson("[]").ok());
         QVERIFY(parseOtlpJson("{}").ok());
