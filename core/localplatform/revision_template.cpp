@@ -1,5 +1,6 @@
 #include "localplatform/revision_template.h"
 
+#include "common/yaml_documents.h"
 #include "kube/quantity.h"
 #include "localplatform/api_common.h"
 #include "localplatform/autoscaler_config.h"
@@ -316,7 +317,7 @@ Result<nlohmann::json> parseManifest(const std::string& body) {
     }
     try {
         std::vector<YAML::Node> documents;
-        for (const auto& document : YAML::LoadAll(body)) {
+        for (const auto& document : loadYamlDocuments(body)) {
             if (!document.IsNull())
                 documents.push_back(document);
         }

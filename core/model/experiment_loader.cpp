@@ -1,6 +1,7 @@
 #include "model/experiment_loader.h"
 
 #include "common/suggest.h"
+#include "common/yaml_documents.h"
 #include "model/experiment_sections.h"
 
 #include <algorithm>
@@ -193,7 +194,7 @@ LoadReport loadExperimentText(const std::string& text, const std::string& source
     LoadReport report;
     Experiment experiment;
     try {
-        experiment = readDocuments(reader, YAML::LoadAll(text));
+        experiment = readDocuments(reader, loadYamlDocuments(text));
         report.issues = reader.takeIssues();
     } catch (const YAML::ParserException& error) {
         report.issues = {syntaxIssue(text, sourceName, error)};

@@ -3,6 +3,7 @@
 // point are merged into the load's reader once each.
 #include "model/sweep_expand.h"
 
+#include "common/yaml_documents.h"
 #include "model/sweep_paths.h"
 
 #include <algorithm>
@@ -289,7 +290,7 @@ SweepPoint Expander::point(const Choice& choice, int index) {
         used.push_back(m_spec.parameters[i].values[choice[i]]);
         point.values[m_spec.parameters[i].path] = m_spec.parameters[i].written[choice[i]];
     }
-    const YAML::Node root = YAML::LoadAll(m_reader.text()).front();
+    const YAML::Node root = loadYamlDocuments(m_reader.text()).front();
     YAML::Node scenario = root["scenarios"][m_index];
     const std::vector<YAML::Node> values = valueNodes(scenario, choice);
     scenario.remove("sweep");

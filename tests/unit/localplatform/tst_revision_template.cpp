@@ -188,6 +188,10 @@ private slots:
         QVERIFY(!parseManifest("{\"a\": ").ok());
         QVERIFY(!parseManifest("a: [1, 2").ok());
         QVERIFY(!parseManifest("a: 1\n---\nb: 2\n").ok());
+        // yaml-cpp 0.7's LoadAll never returned on this one, allocating until the daemon ran out of memory.
+        const auto endless = parseManifest(",\n");
+        QVERIFY(!endless.ok());
+        QVERIFY2(endless.error().message.find("invalid YAML") != std::string::npos, endless.error().message.c_str());
         const auto notObject = parseRevisionTemplate(nlohmann::json::array());
         QVERIFY(!notObject.ok());
         QVERIFY(QString::fromStdString(notObject.error().message).startsWith("manifest:"));
