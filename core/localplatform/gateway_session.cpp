@@ -1,10 +1,35 @@
 #include "localplatform/gateway_session.h"
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 
 namespace faaswb::localplatform::gw {
 
 using boost::system::error_code;
+
+namespace {
+
+// Beast's parser frames a body by the last Transfer-Encoding field, its serializer by the first: forwarded as it
+// came, "Transfer-Encoding: foo" + "Transfer-Encoding: chunked" left the instance waiting for chunks that never
+// came (a fuzzed request held the gateway until its 300 s timeout). Like any proxy that does not implement other
+// codings, the gateway takes a body either unframed, with Content-Length or plain chunked, and answers others 501.
+// One field at most, so the parser and the serializer read the same one.
+bool hasOnlyChunkedCoding(const Request& request) {
+    int fields = 0;
+    int codings = 0;
+    const auto [first, last] = request.equal_range(http::field::transfer_encoding);
+    for (auto field = first; field != last; ++field) {
+        ++fields;
+        for (const auto& coding : http::token_list(field->value())) {
+            if (!boost::beast::iequals(coding, "chunked"))
+                return false;
+            ++codings;
+        }
+    }
+    return fields <= 1 && codings <= 1;
+}
+
+} // namespace
 
 DownstreamSession::DownstreamSession(tcp::socket socket, std::weak_ptr<RequestSink> sink, std::size_t maxBodyBytes)
     : m_socket(std::move(socket))
@@ -35,6 +60,14 @@ void DownstreamSession::onRead(error_code ec) {
     }
     if (ec)
         return close();
+    if (!hasOnlyChunkedCoding(m_parser->get())) {
+        Response response{http::status::not_implemented, 11};
+        response.set(http::field::content_type, "text/plain");
+        response.body() = "transfer coding not supported (only chunked)\n";
+        m_busy = true;
+        m_requestKeepAlive = false;
+        return respond(std::move(response));
+    }
     auto sink = m_sink.lock();
     if (!sink)
         return close();

@@ -7,7 +7,10 @@
 
 #include <QtTest>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 
 using namespace faaswb;
 using namespace faaswb::localplatform;
@@ -141,6 +144,28 @@ struct Fixture {
     std::uint16_t port = 0;
     std::vector<std::optional<ClientResponse>> responses;
 };
+
+// Writes `bytes` as they are (HttpClient would frame them itself), half-closes, and returns all the gateway
+// answered until it closed the connection; empty when it did not within `limit`.
+std::string rawExchange(Fixture& f, const std::string& bytes, std::chrono::milliseconds limit = 5s) {
+    asio::ip::tcp::socket socket(f.io);
+    boost::system::error_code ec;
+    socket.connect({asio::ip::address_v4::loopback(), f.port}, ec);
+    if (ec)
+        return {};
+    asio::write(socket, asio::buffer(bytes), ec);
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    std::string answer;
+    bool closed = false;
+    asio::async_read(socket, asio::dynamic_buffer(answer),
+                     [&closed](boost::system::error_code, std::size_t) { closed = true; });
+    const bool done = runUntil(
+        f.io, [&] { return closed; }, limit);
+    socket.close(ec);
+    if (!done)
+        runUntil(f.io, [&] { return closed; }); // the cancelled read's handler still refers to `closed`
+    return done ? answer : std::string();
+}
 
 std::string header(const ClientResponse& response, std::string_view name) {
     return std::string(findHeader(response.headers, name).value_or(""));
@@ -361,6 +386,31 @@ private slots:
         QCOMPARE(f.at(stuck).status, 504);
         QVERIFY2(f.at(stuck).body.find("pod-silent") != std::string::npos, f.at(stuck).body.c_str());
         QCOMPARE(header(f.at(stuck), "X-Faaswb-Instance"), std::string("pod-silent"));
+    }
+
+    // The parser frames the body by the last Transfer-Encoding field, the serializer by the first: forwarded as it
+    // came, this request left the instance waiting for chunks that never came, and the client for 300 s (fuzzing).
+    void unsupportedTransferCodingIs501_data() {
+        QTest::addColumn<QString>("fields");
+        QTest::addColumn<int>("status");
+        QTest::addRow("two fields") << "Transfer-Encoding: foo\r\nTransfer-Encoding: chunked" << 501;
+        QTest::addRow("empty field first") << "Transfer-Encoding: \r\nTransfer-Encoding: chunked" << 501;
+        QTest::addRow("gzip, chunked") << "Transfer-Encoding: gzip, chunked" << 501;
+        QTest::addRow("chunked twice") << "Transfer-Encoding: chunked, chunked" << 501;
+        QTest::addRow("chunked") << "Transfer-Encoding: chunked" << 200;
+    }
+    void unsupportedTransferCodingIs501() {
+        QFETCH(QString, fields);
+        QFETCH(int, status);
+        Fixture f;
+        Upstream upstream(f.io, "pod-a");
+        f.addService("hello", 0);
+        f.gateway.setEndpoints("hello-00001", {upstream.endpoint()});
+        const std::string request = "PUT /default/hello HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields.toStdString() +
+                                    "\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        const std::string answer = rawExchange(f, request);
+        QVERIFY2(answer.starts_with("HTTP/1.1 " + std::to_string(status)), answer.c_str());
+        QCOMPARE(upstream.served, status == 200 ? 1 : 0);
     }
 
     void killedUpstreamGives502() {
