@@ -308,6 +308,11 @@ Result<ResultStore> ResultStore::open(const std::string& path, bool readOnly) {
     return store;
 }
 
+Status ResultStore::limitPageCache(int kib) {
+    const std::string pragma = "PRAGMA cache_size = -" + std::to_string(kib);
+    return sqlite::exec(m_impl->db.get(), pragma.c_str(), "cannot configure results database " + m_impl->path);
+}
+
 Status ResultStore::checkIntegrity() {
     auto check = m_impl->prepare("PRAGMA integrity_check");
     if (!check)

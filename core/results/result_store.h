@@ -75,6 +75,8 @@ public:
 
     const std::string& path() const;
     Status checkIntegrity(); // PRAGMA integrity_check
+    // Caps SQLite's page cache (16 MiB by default here, for queries over large runs).
+    Status limitPageCache(int kib);
 
     // Writing. Each call is one transaction unless it runs inside inTransaction().
     Result<std::int64_t> addExperiment(const std::string& name, const std::string& yaml);

@@ -19,6 +19,8 @@
 namespace faaswb::results {
 namespace {
 
+constexpr int kWriterPageCacheKiB = 2048;
+
 struct StartItem {
     engine::RunDescription run;
 };
@@ -189,8 +191,14 @@ private:
         closeUnfinishedRuns();
     }
 
+    // Appends touch little more than the right edge of each B-tree, so SQLite's default 2 MiB cache serves them as
+    // well as the store's 16 MiB; with 16 MiB the cache kept filling for the whole run (a 30-minute soak: +2.9 MB
+    // RSS after minute 2, +5.6%, over the 5% budget).
     void openStore() {
         auto store = ResultStore::open(m_path);
+        if (store)
+            if (auto limited = store->limitPageCache(kWriterPageCacheKiB); !limited)
+                store = limited.error();
         if (!store) {
             fail(store.error());
             return;
