@@ -67,7 +67,7 @@ void addLoadMetrics(RunMetrics& metrics, const load::LoadSummary& summary) {
                                                  : std::optional(static_cast<double>(latency.max()) * kMsPerUs));
     metrics.set("mean", latency.totalCount() == 0 ? std::nullopt : std::optional(latency.mean() * kMsPerUs));
     metrics.set("cold_starts", static_cast<double>(summary.coldStarts));
-    metrics.set("aborted", static_cast<double>(summary.aborted));
+    metrics.set("aborted", static_cast<double>(summary.aborted()));
 }
 
 void addPodMetrics(RunMetrics& metrics, std::span<const platform::ScaleSample> samples, std::int64_t fromMs,

@@ -104,8 +104,8 @@ void printSummary(const std::vector<engine::CellResult>& results, const std::vec
                       << " req/s";
             if (s.targetRate > 0)
                 std::cout << " (target " << formatCount(s.targetRate) << ")";
-            if (s.aborted > 0)
-                std::cout << ", " << s.aborted << " aborted unanswered at the end";
+            if (s.aborted() > 0)
+                std::cout << ", " << s.aborted() << " aborted unanswered at the end";
             std::cout << "\n    latency " << percentileLine(s.latency) << "\n";
         }
         const auto type = types.find(result.cell);

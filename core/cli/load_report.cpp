@@ -59,8 +59,8 @@ void printLoadReport(std::ostream& out, const LoadReportHeader& header, const lo
     out << "  " << summary.requests << " requests in " << fixed(summary.elapsedSeconds, 2) << "s, "
         << bytes(double(summary.bytes)) << " read\n";
     printErrors(out, summary);
-    if (summary.aborted > 0)
-        out << "  Aborted: " << summary.aborted
+    if (summary.aborted() > 0)
+        out << "  Aborted: " << summary.aborted()
             << " requests still unanswered when the load ended (not measured, not in latency or errors)\n";
     if (summary.targetRate > 0)
         out << "  Target rate: " << fixed(summary.targetRate, 2) << " req/s, achieved "

@@ -263,7 +263,6 @@ void CellExecution::accumulate(const load::LoadSummary& summary) {
     total.bytes += summary.bytes;
     total.coldStarts += summary.coldStarts;
     total.sent += summary.sent;
-    total.aborted += summary.aborted;
     total.elapsedSeconds += summary.elapsedSeconds;
     total.achievedRate = total.elapsedSeconds > 0 ? double(total.requests) / total.elapsedSeconds : 0;
     total.cancelled = total.cancelled || summary.cancelled;

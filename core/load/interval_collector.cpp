@@ -122,9 +122,6 @@ LoadSummary IntervalCollector::summary(std::int64_t elapsedNs, bool cancelled) c
     LoadSummary summary = m_summary;
     summary.elapsedSeconds = static_cast<double>(elapsedNs) * 1e-9;
     summary.cancelled = cancelled;
-    // Every request sent either completed (counted in some interval) or was aborted; the last publish comes after
-    // the workers' final one, so the two counts are complete here.
-    summary.aborted = summary.sent > summary.requests ? summary.sent - summary.requests : 0;
     if (summary.elapsedSeconds > 0)
         summary.achievedRate = static_cast<double>(summary.requests) / summary.elapsedSeconds;
     const double scheduledSeconds = m_schedule ? static_cast<double>(m_schedule->duration().count()) * 1e-9 : 0;

@@ -46,9 +46,6 @@ struct LoadSummary {
     std::uint64_t bytes = 0;
     std::uint64_t coldStarts = 0;
     std::uint64_t sent = 0; // requests handed to the network
-    // Sent, but still unanswered when the drain's grace period ended or the drive was cancelled. They were never
-    // measured to completion, so they are in neither `requests` nor `errors`, but a run must not hide them.
-    std::uint64_t aborted = 0;
     double elapsedSeconds = 0;
     double targetRate = 0; // mean scheduled rate (0 for closed loop)
     double achievedRate = 0;
@@ -56,6 +53,11 @@ struct LoadSummary {
     bool generatorSaturated = false; // in any interval
     LatencyHistogram latency;        // corrected, whole run
     LatencyHistogram serviceTime;    // uncorrected, whole run
+
+    // Sent, but still unanswered when the drain's grace period ended or the drive was cancelled. They were never
+    // measured to completion, so they are in neither `requests` nor `errors`, but a run must not hide them. Every
+    // request sent either completed (in some interval) or was aborted: the last publish follows the workers' last.
+    std::uint64_t aborted() const { return sent > requests ? sent - requests : 0; }
 };
 
 } // namespace faaswb::load

@@ -255,7 +255,7 @@ private slots:
         QCOMPARE(summary->requests, std::uint64_t(0));
         QCOMPARE(summary->errors, std::uint64_t(0));
         QCOMPARE(summary->sent, std::uint64_t(2));
-        QCOMPARE(summary->aborted, std::uint64_t(2));
+        QCOMPARE(summary->aborted(), std::uint64_t(2));
         QCOMPARE(sink.sent(), std::uint64_t(2));
     }
 
@@ -395,7 +395,7 @@ private slots:
         QVERIFY(summary->requests > 0);
         // The 4 virtual users each had a request in flight at the cancel: aborted, not lost from the books.
         QCOMPARE(summary->sent, sink.sent());
-        QCOMPARE(summary->aborted, summary->sent - summary->requests);
+        QCOMPARE(summary->aborted(), summary->sent - summary->requests);
     }
 
     void http2OptionOverCleartextFallsBackToHttp1() {

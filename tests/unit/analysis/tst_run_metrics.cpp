@@ -103,7 +103,7 @@ private slots:
         summary.requests = 200;
         summary.errors = 5;
         summary.coldStarts = 2;
-        summary.aborted = 3;
+        summary.sent = 203; // 3 never answered
         summary.elapsedSeconds = 10;
         summary.achievedRate = 20;
         for (int i = 1; i <= 100; ++i)
